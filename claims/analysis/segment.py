@@ -1,0 +1,262 @@
+"""Split an article body into sentences with exact character offsets.
+
+Every segment's `text` is `body[start:end]` with surrounding whitespace left out. Lines are
+grouped into paragraphs first (a hard-wrapped paragraph is rejoined), each paragraph is split
+with pysbd, which keeps a multi-sentence quotation together with its attribution, and every
+sentence is then labelled: a statement, or a heading, byline, dateline or boilerplate that is
+kept as text but takes no part in claims.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import pysbd
+
+from claims.analysis.types import Segment, SentenceKind
+
+# A line that ends like this closes its unit; otherwise the next line continues it.
+_TERMINAL = tuple(".!?…:;\"”’'»")
+_MAX_QUOTE_MERGE = 8
+
+_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?:.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+_BYLINE = re.compile(
+    r"^(?:by|written by|reporting by|words by|story by|author:|authors:|byline:)(?:\s|$)",
+    re.IGNORECASE,
+)
+_DATELINE_PREFIX = re.compile(
+    r"^[A-Z][A-Z.'’\- ]{1,40}[A-Z.]"  # HAVANA, NEW YORK, WASHINGTON D.C.
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"  # , Jan 5
+    r"(?:\s*\([A-Za-z .&]{1,30}\))?"  # (AP), (Reuters)
+    r"\s*(?:--|[–—-])\s+"
+)
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE_LINE = re.compile(
+    r"^(?:(?:published|updated|posted|last updated|first published)\b[:\s]*)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2})"
+    r"(?:[,\s]+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?)?\W*$",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"^(?:subscribe\b|sign up\b|read more\b|read also\b|see also\b|related\s*:|click here\b"
+    r"|follow us\b|follow\s+@|share this\b|advertisement\b|download (?:our|the) app"
+    r"|get the latest\b|listen to this article|support our journalism|don['’]t miss\b"
+    r"|newsletter\b|copyright\b|all rights reserved|©|\(c\)\s*\d{4}"
+    r"|this (?:article|story) (?:was|has been|is) (?:updated|published|produced|corrected)"
+    r"|more (?:on|from) this story|recommended\b|watch\s*:|continue reading)",
+    re.IGNORECASE,
+)
+_BOILERPLATE_ANYWHERE = re.compile(r"©|all rights reserved", re.IGNORECASE)
+_BOILERPLATE_PREFIX = re.compile(
+    r"^(?:here['’]?s what (?:you need to know|we know(?: so far)?|to know)"
+    r"|what (?:you need to know|we know(?: so far)?)|key points|the latest|catch up"
+    r"|breaking(?: news)?|update[d]?|editor['’]?s note|read more|in brief|at a glance)"
+    r"\s*(?::|--|[–—-])\s+"
+    r"(?=[\"“‘'(\[A-Z0-9])",
+    re.IGNORECASE,
+)
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "vs",
+        "with",
+        "over",
+        "after",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _splitter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def segment(body: str) -> list[Segment]:
+    """Split `body` into ordered, non-overlapping segments with exact offsets."""
+    segments: list[Segment] = []
+    offset = 0
+    front = _FRONT_MATTER.match(body)
+    if front:
+        segments.extend(_span(body, 0, front.end(), "boilerplate"))
+        offset = front.end()
+    for start, end, single_line in _units(body, offset):
+        segments.extend(_segment_unit(body, start, end, single_line))
+    return segments
+
+
+def _span(body: str, start: int, end: int, kind: SentenceKind) -> list[Segment]:
+    """The segment for body[start:end] with its whitespace trimmed, or none when blank."""
+    text = body[start:end]
+    stripped = text.strip()
+    if not stripped:
+        return []
+    start += len(text) - len(text.lstrip())
+    end = start + len(stripped)
+    return [Segment(start, end, body[start:end], kind)]
+
+
+def _units(body: str, offset: int) -> Iterator[tuple[int, int, bool]]:
+    """Paragraph units as (start, end, is_single_line): lines rejoined when hard-wrapped."""
+    unit_start: int | None = None
+    unit_end = 0
+    lines_in_unit = 0
+    for match in re.finditer(r"[^\n]+", body[offset:]):
+        line = match.group()
+        start, end = offset + match.start(), offset + match.end()
+        stripped = line.strip()
+        if not stripped:
+            if unit_start is not None:
+                yield unit_start, unit_end, lines_in_unit == 1
+                unit_start = None
+            continue
+        previous_open = unit_start is not None and not _closes_unit(body[unit_start:unit_end])
+        if unit_start is not None and previous_open and start - unit_end == 1:
+            unit_end = end
+            lines_in_unit += 1
+            continue
+        if unit_start is not None:
+            yield unit_start, unit_end, lines_in_unit == 1
+        unit_start, unit_end, lines_in_unit = start, end, 1
+    if unit_start is not None:
+        yield unit_start, unit_end, lines_in_unit == 1
+
+
+def _closes_unit(text: str) -> bool:
+    """Whether the last line of a unit ends it (punctuation, or a heading-like line)."""
+    last_line = text.rstrip().rsplit("\n", 1)[-1].strip()
+    return last_line.endswith(_TERMINAL) or _looks_like_heading(last_line) or len(last_line) < 50
+
+
+def _looks_like_heading(line: str) -> bool:
+    if not line or line.endswith(_TERMINAL) or line.endswith(","):
+        return False
+    words = line.split()
+    if len(words) <= 8:
+        return True
+    if len(words) > 16:
+        return False
+    content = [word for word in words if word.lower() not in _SMALL_WORDS]
+    capitalised = sum(1 for word in content if word[:1].isupper() or word[:1].isdigit())
+    return bool(content) and capitalised / len(content) >= 0.6
+
+
+def _segment_unit(body: str, start: int, end: int, single_line: bool) -> list[Segment]:
+    text = body[start:end].strip()
+    if single_line and (kind := _line_kind(text)) is not None:
+        return _span(body, start, end, kind)
+    segments: list[Segment] = []
+    for number, (sentence_start, sentence_end) in enumerate(_sentences(body, start, end)):
+        segments.extend(_classify(body, sentence_start, sentence_end, first=number == 0))
+    return segments
+
+
+def _line_kind(line: str) -> SentenceKind | None:
+    """The kind of a whole one-line paragraph when it is not an ordinary sentence."""
+    words = line.split()
+    if _BYLINE.match(line) and len(words) <= 14:
+        return "byline"
+    if _DATE_LINE.match(line):
+        return "dateline"
+    if _DATELINE_PREFIX.match(line + " ") and len(words) <= 4:
+        return "dateline"
+    if _BOILERPLATE.match(line) or _BOILERPLATE_ANYWHERE.search(line):
+        return "boilerplate"
+    if _looks_like_heading(line):
+        return "heading"
+    return None
+
+
+def _sentences(body: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans inside body[start:end], quotes and attributions kept together."""
+    unit = body[start:end]
+    pieces = _pysbd_spans(unit.replace("\n", " "))
+    merged: list[tuple[int, int]] = []
+    for piece_start, piece_end in pieces:
+        if merged and _continues(unit, merged[-1], piece_start, piece_end):
+            merged[-1] = (merged[-1][0], piece_end)
+        else:
+            merged.append((piece_start, piece_end))
+    for piece_start, piece_end in merged:
+        yield start + piece_start, start + piece_end
+
+
+def _pysbd_spans(unit: str) -> list[tuple[int, int]]:
+    """pysbd's sentences located in `unit` (stripped spans); the rest as one span on failure."""
+    try:
+        sentences = _splitter().segment(unit)
+    except Exception:  # pysbd's rules can fail on odd input; keep the text whole then
+        sentences = [unit]
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in sentences:
+        needle = sentence.strip()
+        if not needle:
+            continue
+        found = unit.find(needle, cursor)
+        if found < 0:
+            break
+        spans.append((found, found + len(needle)))
+        cursor = found + len(needle)
+    rest = unit[cursor:]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        spans.append((cursor + lead, cursor + lead + len(rest.strip())))
+    return spans
+
+
+def _continues(unit: str, previous: tuple[int, int], start: int, end: int) -> bool:
+    """Whether a piece belongs to the sentence before it (an open quote, a lowercase tail)."""
+    text_so_far = unit[previous[0] : previous[1]]
+    if _quote_open(text_so_far) and text_so_far.count(".") < _MAX_QUOTE_MERGE * 2:
+        return True
+    piece = unit[start:end]
+    return piece[:1].islower() and len(piece.split()) <= 6
+
+
+def _quote_open(text: str) -> bool:
+    if text.count("“") > text.count("”"):
+        return True
+    return text.count('"') % 2 == 1
+
+
+def _classify(body: str, start: int, end: int, *, first: bool) -> list[Segment]:
+    """Label one sentence, splitting off a dateline or boilerplate prefix when it has one.
+
+    A dateline prefix ("HAVANA (AP) –") is only looked for at the start of a paragraph.
+    """
+    text = body[start:end]
+    if _BYLINE.match(text) and len(text.split()) <= 14:
+        return _span(body, start, end, "byline")
+    if _BOILERPLATE.match(text) or _BOILERPLATE_ANYWHERE.search(text):
+        return _span(body, start, end, "boilerplate")
+    prefixes: list[tuple[re.Pattern[str], SentenceKind]] = [(_BOILERPLATE_PREFIX, "boilerplate")]
+    if first:
+        prefixes.insert(0, (_DATELINE_PREFIX, "dateline"))
+    for pattern, kind in prefixes:
+        prefix = pattern.match(text)
+        if prefix and prefix.end() < len(text):
+            cut = start + prefix.end()
+            return _span(body, start, cut, kind) + _classify(body, cut, end, first=False)
+    return _span(body, start, end, "statement")

@@ -1,0 +1,331 @@
+"""Work across models and I/O: ingest articles, queue and run the analysis.
+
+Data flows one way: ingest -> store -> queue -> engine -> store. Every function here is
+keyword-only and named ``<thing>_<action>``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from claims.ingest import IngestError, ParsedArticle, content_hash, parse_source
+from claims.models import AnalysisState, Article, Sentence, Story
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called with (stage, done, total) as the analysis moves on."""
+
+
+class StoryNotFound(LookupError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"There is no story {slug!r}. Add articles to it with `ingest` first.")
+
+
+class AnalysisSuperseded(Exception):
+    """A newer analysis of the story was requested; this one stops."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article: Article
+    created: bool
+
+    @property
+    def message(self) -> str:
+        label = self.article.title or self.article.source
+        if self.created:
+            return f"Added {label!r} ({self.article.outlet or 'unknown outlet'})."
+        return (
+            f"Skipped {self.article.source!r}: the same text is already in this story as {label!r}."
+        )
+
+
+# --- stories and articles ---------------------------------------------------------------------
+
+
+def story_get(*, slug: str) -> Story:
+    try:
+        return Story.objects.get(slug=slug)
+    except Story.DoesNotExist:
+        raise StoryNotFound(slug) from None
+
+
+def story_get_or_create(
+    *, slug: str, title: str | None = None, created_by: Any = None
+) -> tuple[Story, bool]:
+    if slug != slugify(slug) or not slug:
+        raise IngestError(
+            f"{slug!r} cannot be a story name: use lowercase letters, digits and hyphens."
+        )
+    story, created = Story.objects.get_or_create(
+        slug=slug,
+        defaults={"title": title or slug.replace("-", " ").capitalize(), "created_by": created_by},
+    )
+    if not created and title and story.title != title:
+        story.title = title
+        story.save(update_fields=["title"])
+    return story, created
+
+
+def article_ingest(*, story: Story, parsed: ParsedArticle, ours: bool = False) -> IngestResult:
+    """Store one parsed article; the same text twice in one story is stored once."""
+    digest = content_hash(parsed.body)
+    existing = Article.objects.filter(story=story, content_hash=digest).first()
+    if existing is not None:
+        if ours and not existing.ours:
+            _article_mark_ours(article=existing)
+        return IngestResult(article=existing, created=False)
+    if ours:
+        Article.objects.filter(story=story, ours=True).update(ours=False)
+    article = Article.objects.create(
+        story=story,
+        source=parsed.source[:2000],
+        outlet=parsed.outlet[:300],
+        title=parsed.title[:1000],
+        author=parsed.author[:300],
+        published=parsed.published,
+        url=parsed.url[:2000],
+        body=parsed.body,
+        content_hash=digest,
+        metadata=parsed.metadata,
+        ours=ours,
+    )
+    return IngestResult(article=article, created=True)
+
+
+def _article_mark_ours(*, article: Article) -> None:
+    Article.objects.filter(story=article.story, ours=True).update(ours=False)
+    Article.objects.filter(pk=article.pk).update(ours=True)
+    article.ours = True
+
+
+def story_ingest_sources(
+    *,
+    slug: str,
+    sources: Sequence[str],
+    title: str | None = None,
+    ours: str | None = None,
+    created_by: Any = None,
+    on_parsed: Callable[[str], None] | None = None,
+) -> tuple[Story, list[IngestResult]]:
+    """Read every file or URL, then store them all in one transaction, or nothing at all.
+
+    Raises IngestError (naming the source) on the first bad one, before writing anything.
+    """
+    wanted = [(source, False) for source in sources]
+    if ours is not None:
+        wanted.append((ours, True))
+    if not wanted:
+        raise IngestError("Give at least one file or URL to read.")
+    parsed: list[tuple[ParsedArticle, bool]] = []
+    for source, is_ours in wanted:
+        parsed.append(
+            (
+                parse_source(
+                    source,
+                    max_bytes=settings.NEWSDESK_MAX_ARTICLE_BYTES,
+                    timeout=settings.NEWSDESK_URL_TIMEOUT,
+                ),
+                is_ours,
+            )
+        )
+        if on_parsed is not None:
+            on_parsed(source)
+    with transaction.atomic():
+        story, _ = story_get_or_create(slug=slug, title=title, created_by=created_by)
+        results = [
+            article_ingest(story=story, parsed=article, ours=is_ours) for article, is_ours in parsed
+        ]
+        if any(result.created for result in results):
+            story_request_analysis(story=story)
+    return story, results
+
+
+# --- queueing -----------------------------------------------------------------------------
+
+
+def story_request_analysis(*, story: Story) -> int:
+    """Mark the story for analysis and queue it once the transaction commits.
+
+    Returns the analysis generation; a task only works on the generation it was queued for.
+    """
+    Story.objects.filter(pk=story.pk).update(
+        analysis_generation=F("analysis_generation") + 1,
+        analysis_state=AnalysisState.QUEUED,
+        analysis_stage="Waiting for a worker",
+        analysis_done=0,
+        analysis_total=0,
+        analysis_error="",
+        analysis_requested_at=timezone.now(),
+    )
+    story.refresh_from_db()
+    transaction.on_commit(partial(story_enqueue_analysis, story_id=story.pk))
+    return story.analysis_generation
+
+
+def story_enqueue_analysis(*, story_id: int) -> bool:
+    """Send the analysis task; when the queue is unreachable, say so on the story."""
+    from kombu.exceptions import OperationalError
+
+    from claims.tasks import analyze_story
+
+    story = Story.objects.get(pk=story_id)
+    try:
+        analyze_story.apply_async(
+            args=[story.pk, story.analysis_generation],
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+        )
+    except (OperationalError, OSError) as error:
+        logger.warning("Could not queue the analysis of story %s: %s", story.pk, error)
+        Story.objects.filter(pk=story.pk, analysis_generation=story.analysis_generation).update(
+            analysis_state=AnalysisState.WAITING,
+            analysis_stage="The analysis queue is unreachable; it will be retried",
+        )
+        return False
+    return True
+
+
+# --- analysis -----------------------------------------------------------------------------
+
+
+def story_analyze(
+    *,
+    story: Story,
+    generation: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> Story:
+    """Run every stage of the analysis in this process: segment, embed, then the engine.
+
+    Safe to run again: each stage skips what is already done. ``generation`` ties the run to
+    the request that queued it; a run for an older generation stops.
+    """
+    if generation is None:
+        generation = story_request_analysis_inline(story=story)
+    started = Story.objects.filter(pk=story.pk, analysis_generation=generation).update(
+        analysis_state=AnalysisState.RUNNING, analysis_error=""
+    )
+    if not started:
+        raise AnalysisSuperseded(f"Story {story.pk} has a newer analysis than {generation}.")
+    articles = list(story.articles.order_by("id"))
+    total = 2 * len(articles) + 1
+    step = _ProgressRecorder(story=story, generation=generation, total=total, callback=progress)
+    for article in articles:
+        step.advance(f"Splitting sentences: {article}")
+        article_segment(article=article)
+    for article in articles:
+        step.advance(f"Embedding sentences: {article}")
+        article_embed(article=article)
+    step.advance("Grouping claims")
+    step.finish()
+    story.refresh_from_db()
+    return story
+
+
+def story_request_analysis_inline(*, story: Story) -> int:
+    """Start a new generation for an in-process run, without queueing a task."""
+    Story.objects.filter(pk=story.pk).update(
+        analysis_generation=F("analysis_generation") + 1,
+        analysis_state=AnalysisState.QUEUED,
+        analysis_requested_at=timezone.now(),
+    )
+    story.refresh_from_db(fields=["analysis_generation"])
+    return story.analysis_generation
+
+
+def story_mark_failed(*, story_id: int, generation: int, error: str) -> None:
+    Story.objects.filter(pk=story_id, analysis_generation=generation).update(
+        analysis_state=AnalysisState.FAILED, analysis_error=error[:5000]
+    )
+
+
+class _ProgressRecorder:
+    def __init__(
+        self, *, story: Story, generation: int, total: int, callback: ProgressCallback | None
+    ) -> None:
+        self.story, self.generation, self.total, self.callback = story, generation, total, callback
+        self.done = 0
+
+    def advance(self, stage: str) -> None:
+        self._record(stage[:100], self.done)
+        self.done += 1
+
+    def finish(self) -> None:
+        updated = Story.objects.filter(
+            pk=self.story.pk, analysis_generation=self.generation
+        ).update(
+            analysis_state=AnalysisState.ANALYZED,
+            analysis_stage="Done",
+            analysis_done=self.total,
+            analysis_total=self.total,
+            analyzed_at=timezone.now(),
+        )
+        if not updated:
+            raise AnalysisSuperseded(f"Story {self.story.pk} has a newer analysis.")
+        if self.callback is not None:
+            self.callback("Done", self.total, self.total)
+
+    def _record(self, stage: str, done: int) -> None:
+        updated = Story.objects.filter(
+            pk=self.story.pk, analysis_generation=self.generation
+        ).update(analysis_stage=stage, analysis_done=done, analysis_total=self.total)
+        if not updated:
+            raise AnalysisSuperseded(f"Story {self.story.pk} has a newer analysis.")
+        if self.callback is not None:
+            self.callback(stage, done, self.total)
+
+
+def article_segment(*, article: Article) -> int:
+    """Split the body into sentences with offsets; idempotent (keeps existing sentences)."""
+    from claims.analysis.segment import segment
+
+    if article.segmented_at is not None:
+        return article.sentences.count()
+    segments = segment(article.body)
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if locked.segmented_at is not None:
+            return locked.sentences.count()
+        Sentence.objects.bulk_create(
+            Sentence(
+                article=locked,
+                position=position,
+                start=piece.start,
+                end=piece.end,
+                body_length=len(locked.body),
+                text=piece.text,
+                kind=piece.kind,
+            )
+            for position, piece in enumerate(segments)
+        )
+        now = timezone.now()
+        Article.objects.filter(pk=article.pk).update(segmented_at=now)
+    article.segmented_at = now
+    return len(segments)
+
+
+def article_embed(*, article: Article) -> int:
+    """Embed the sentences that have no vector yet; idempotent."""
+    from claims.analysis.embed import get_embedder
+
+    pending = list(article.sentences.filter(embedding__isnull=True).order_by("position"))
+    if pending:
+        vectors = get_embedder().encode([sentence.text for sentence in pending])
+        for sentence, vector in zip(pending, vectors, strict=True):
+            sentence.embedding = vector
+        Sentence.objects.bulk_update(pending, ["embedding"], batch_size=500)
+    now = timezone.now()
+    Article.objects.filter(pk=article.pk).update(embedded_at=now)
+    article.embedded_at = now
+    return len(pending)

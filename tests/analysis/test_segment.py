@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claims.analysis.segment import segment
+from claims.analysis.types import Segment
+
+
+def _statements(body: str) -> list[str]:
+    return [s.text for s in segment(body) if s.kind == "statement"]
+
+
+def _kinds(body: str) -> list[tuple[str, str]]:
+    return [(s.kind, s.text) for s in segment(body)]
+
+
+def _check_offsets(body: str, segments: list[Segment]) -> None:
+    previous_end = 0
+    for item in segments:
+        assert item.text == body[item.start : item.end]
+        assert item.text and item.text == item.text.strip()
+        assert item.start >= previous_end
+        previous_end = item.end
+
+
+_ALPHABET = st.sampled_from(
+    [*list("abcXYZ .,!?;:\"'“”‘’—–-()\n\t0123456789$%"), "U.S.", "Mr.", "Here's", "©", "---\n"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=80).map("".join))
+def test_offsets_hold_for_any_text(body: str) -> None:
+    _check_offsets(body, segment(body))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_offsets_hold_for_any_unicode(body: str) -> None:
+    _check_offsets(body, segment(body))
+
+
+def test_it_splits_sentences_with_exact_offsets() -> None:
+    body = "  The mayor resigned on Monday.  The council met on Tuesday.\n\nIt voted 7-2. "
+    assert _statements(body) == [
+        "The mayor resigned on Monday.",
+        "The council met on Tuesday.",
+        "It voted 7-2.",
+    ]
+    _check_offsets(body, segment(body))
+
+
+def test_it_keeps_a_multi_sentence_quote_with_its_attribution() -> None:
+    straight = 'She said: "The bridge is closed. Nobody can cross it." Traffic was diverted.'
+    curly = "“The bridge is closed. Nobody can cross it,” the mayor said. Traffic was diverted."
+    assert _statements(straight) == [
+        'She said: "The bridge is closed. Nobody can cross it."',
+        "Traffic was diverted.",
+    ]
+    assert _statements(curly) == [
+        "“The bridge is closed. Nobody can cross it,” the mayor said.",
+        "Traffic was diverted.",
+    ]
+
+
+def test_it_keeps_abbreviations_inside_a_sentence() -> None:
+    body = "The U.S. Army said 3.5 million people left on Jan. 5. Mr. Ortiz agreed."
+    assert _statements(body) == [
+        "The U.S. Army said 3.5 million people left on Jan. 5.",
+        "Mr. Ortiz agreed.",
+    ]
+
+
+def test_it_marks_headings_bylines_and_boilerplate_as_non_claims() -> None:
+    body = (
+        "Flood Waters Rise in the Valley\n\n"
+        "By Jane Ortiz\n\n"
+        "March 3, 2025\n\n"
+        "The river rose two metres overnight.\n"
+        "What Happens Next\n"
+        "Engineers will inspect the dam.\n\n"
+        "Subscribe to our newsletter for daily updates.\n\n"
+        "© 2025 Valley Courier. All rights reserved."
+    )
+    assert _kinds(body) == [
+        ("heading", "Flood Waters Rise in the Valley"),
+        ("byline", "By Jane Ortiz"),
+        ("dateline", "March 3, 2025"),
+        ("statement", "The river rose two metres overnight."),
+        ("heading", "What Happens Next"),
+        ("statement", "Engineers will inspect the dam."),
+        ("boilerplate", "Subscribe to our newsletter for daily updates."),
+        ("boilerplate", "© 2025 Valley Courier. All rights reserved."),
+    ]
+
+
+def test_it_splits_a_boilerplate_prefix_off_a_real_sentence() -> None:
+    body = "Here’s what you need to know: The dam held overnight. Read more"
+    assert _kinds(body) == [
+        ("boilerplate", "Here’s what you need to know:"),
+        ("statement", "The dam held overnight."),
+        ("boilerplate", "Read more"),
+    ]
+
+
+def test_it_splits_a_dateline_off_the_first_sentence() -> None:
+    body = "OSLO (AP) – The ferry sank at dawn. All 40 passengers were rescued."
+    assert _kinds(body) == [
+        ("dateline", "OSLO (AP) –"),
+        ("statement", "The ferry sank at dawn."),
+        ("statement", "All 40 passengers were rescued."),
+    ]
+
+
+def test_it_rejoins_a_hard_wrapped_paragraph() -> None:
+    body = (
+        "The regional council approved the new budget on Thursday after a long\n"
+        "debate that lasted well into the night. Opponents walked out.\n"
+    )
+    assert _statements(body) == [
+        "The regional council approved the new budget on Thursday after a long\n"
+        "debate that lasted well into the night.",
+        "Opponents walked out.",
+    ]
+
+
+def test_it_keeps_yaml_front_matter_out_of_the_statements() -> None:
+    body = '---\ntitle: "A headline"\ndate: 2025-01-01\n---\n\nThe vote passed.\n'
+    assert _kinds(body)[0][0] == "boilerplate"
+    assert _statements(body) == ["The vote passed."]

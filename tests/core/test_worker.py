@@ -1,0 +1,94 @@
+"""A real Celery worker on the real Redis embeds a story's sentences into pgvector."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from claims.models import AnalysisState, Sentence, Story
+from claims.services import story_request_analysis
+from tests.factories import make_article, make_story
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def test_database_url() -> str:
+    """The URL of the test database, for processes started by a test."""
+    db = connection.settings_dict
+    host = quote(db["HOST"], safe="") if db["HOST"].startswith("/") else db["HOST"]
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def worker(transactional_db: Any, tmp_path: Path) -> Any:
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "SECRET_KEY": settings.SECRET_KEY,
+    }
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "newsdesk", "worker", "--loglevel=INFO",
+         "--concurrency=1", "--without-gossip", "--without-mingle", "--pool=prefork"],
+        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def wait_for(predicate: Any, *, timeout: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    pytest.fail(f"timed out waiting for {what}; worker log:\n{log.read_text()[-3000:]}")
+
+
+@pytest.mark.worker
+def test_a_real_worker_embeds_a_story_end_to_end(worker: Any, tmp_path: Path) -> None:
+    story = make_story()
+    make_article(
+        story,
+        "Fire crews reached the pier at dawn. Nobody was hurt, the harbour master said.",
+        source="wire.txt",
+    )
+    make_article(
+        story,
+        "The harbour master said no one was injured. Crews arrived at first light.",
+        source="local.txt",
+    )
+    story_request_analysis(story=story)  # autocommit here: queued at once
+
+    def analysed() -> bool:
+        state = Story.objects.get(pk=story.pk).analysis_state
+        assert state != AnalysisState.FAILED, Story.objects.get(pk=story.pk).analysis_error
+        return state == AnalysisState.ANALYZED
+
+    wait_for(analysed, timeout=180, what="the analysis", log=tmp_path / "worker.log")
+    sentences = Sentence.objects.filter(article__story=story)
+    assert sentences.count() == 4
+    assert not sentences.filter(embedding__isnull=True).exists()
+    vector = sentences.first().embedding  # type: ignore[union-attr]
+    assert len(vector) == 384
+    assert abs(sum(float(x) * float(x) for x in vector) - 1.0) < 1e-3  # L2-normalised

@@ -1,0 +1,61 @@
+"""HTML pages: main text through trafilatura, metadata from the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from claims.ingest import IngestError, parse_path, parse_text
+
+
+def test_html_fields(fixture_path: Callable[[str], Path]) -> None:
+    article = parse_path(fixture_path("page.html"))
+    assert article.title == "Four hurt as crane collapses at Port Ellis"
+    assert article.author == "Priya Lindqvist"
+    assert article.published == date(2025, 3, 14)
+    assert article.outlet == "The Lakeside Ledger"
+    assert article.url == ""
+    assert article.encoding == "utf-8"
+    assert article.metadata["description"] == "A quay crane folded onto a cargo ship at Port Ellis."
+
+
+def test_html_body_is_main_text_only(fixture_path: Callable[[str], Path]) -> None:
+    body = parse_path(fixture_path("page.html")).body
+    assert body.startswith("A container crane collapsed onto a cargo ship at the north quay")
+    assert "“We are looking at every bolt,” harbour authority spokeswoman Dana Vell said" in body
+    for noise in ("SCRIPT-NOISE", "NAV-NOISE", "FOOTER-NOISE", "COMMENT-NOISE", "color: red", "<"):
+        assert noise not in body
+    assert "Four hurt as crane collapses" not in body
+
+
+def test_html_paragraphs_are_separated_by_blank_lines(fixture_path: Callable[[str], Path]) -> None:
+    body = parse_path(fixture_path("page.html")).body
+    assert len(body.split("\n\n")) == 4
+
+
+def test_html_without_article_text() -> None:
+    page = (
+        "<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a></nav></body></html>"
+    )
+    with pytest.raises(IngestError, match="has no article text") as caught:
+        parse_text(page, source="menu.html", fmt="html")
+    assert str(caught.value).startswith("menu.html ")
+    assert "\n" not in str(caught.value)
+
+
+def test_html_canonical_url_and_site_fallback() -> None:
+    page = (
+        "<html><head><title>Quay reopens</title>"
+        "<link rel='canonical' href='https://www.quaytimes.example/news/reopens'></head>"
+        "<body><article><p>The north quay reopened on Tuesday after a week of repairs, "
+        "the harbour authority said in a statement.</p>"
+        "<p>Ships queued outside the breakwater overnight waiting for berths.</p>"
+        "</article></body></html>"
+    )
+    article = parse_text(page, source="saved.html", fmt="html")
+    assert article.url == "https://www.quaytimes.example/news/reopens"
+    assert article.outlet in {"quaytimes.example", "Quaytimes"}
+    assert article.body.startswith("The north quay reopened on Tuesday")
