@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from claims.ingest import content_hash
 from claims.models import Article, Story
@@ -28,3 +30,12 @@ def make_article(story: Story, body: str, **fields: Any) -> Article:
     fields.setdefault("source", f"article-{Article.objects.count() + 1}.txt")
     fields.setdefault("outlet", "Test Gazette")
     return Article.objects.create(story=story, body=body, content_hash=content_hash(body), **fields)
+
+
+def live_database_url() -> str:
+    """The URL of the database the tests use, for processes a test starts."""
+    db = connection.settings_dict
+    host = quote(db["HOST"], safe="") if db["HOST"].startswith("/") else db["HOST"]
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"

@@ -8,36 +8,22 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from claims.models import AnalysisState, Sentence, Story
 from claims.services import story_request_analysis
-from tests.factories import make_article, make_story
+from tests.factories import live_database_url, make_article, make_story
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def test_database_url() -> str:
-    """The URL of the test database, for processes started by a test."""
-    db = connection.settings_dict
-    host = quote(db["HOST"], safe="") if db["HOST"].startswith("/") else db["HOST"]
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # type: ignore[attr-defined]
 
 
 @pytest.fixture
 def worker(transactional_db: Any, tmp_path: Path) -> Any:
     env = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": live_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,
     }

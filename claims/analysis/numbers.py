@@ -1,0 +1,382 @@
+"""Numbers, amounts, measures, dates and weekdays found in a sentence, normalised.
+
+`find_quantities("nearly 100 people")` gives one `Quantity` whose interval is [90, 100]; two
+quantities agree when they have the same kind and unit and their intervals meet, so "at least
+20" agrees with 24, "$4m" with "$4 million", "half" with "50%", "90 minutes" with "an hour and
+a half", and "May 2025" disagrees with "2024".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+QuantityKind = Literal["count", "percent", "money", "measure", "duration", "date", "weekday"]
+
+_SMALL = {
+    "zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {
+    "hundred": 100.0, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
+    "mln": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+}  # fmt: skip
+_FRACTIONS = {
+    "half": 50.0, "third": 100 / 3, "thirds": 100 / 3, "quarter": 25.0, "quarters": 25.0,
+    "fifth": 20.0, "fifths": 20.0, "tenth": 10.0, "tenths": 10.0,
+}  # fmt: skip
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
+    "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}  # fmt: skip
+# unit word -> (kind, canonical unit, factor to the canonical unit)
+_UNITS: dict[str, tuple[QuantityKind, str, float]] = {
+    "%": ("percent", "%", 1.0), "percent": ("percent", "%", 1.0),
+    "km/h": ("measure", "km/h", 1.0), "kph": ("measure", "km/h", 1.0),
+    "mph": ("measure", "km/h", 1.609344),
+    "km": ("measure", "m", 1000.0), "kilometres": ("measure", "m", 1000.0),
+    "kilometers": ("measure", "m", 1000.0), "kilometre": ("measure", "m", 1000.0),
+    "kilometer": ("measure", "m", 1000.0), "metres": ("measure", "m", 1.0),
+    "meters": ("measure", "m", 1.0), "metre": ("measure", "m", 1.0), "meter": ("measure", "m", 1.0),
+    "miles": ("measure", "m", 1609.344), "mile": ("measure", "m", 1609.344),
+    "feet": ("measure", "m", 0.3048), "foot": ("measure", "m", 0.3048),
+    "kg": ("measure", "kg", 1.0), "kilograms": ("measure", "kg", 1.0),
+    "tonnes": ("measure", "kg", 1000.0), "tons": ("measure", "kg", 1000.0),
+    "seconds": ("duration", "min", 1 / 60), "second": ("duration", "min", 1 / 60),
+    "minutes": ("duration", "min", 1.0), "minute": ("duration", "min", 1.0),
+    "hours": ("duration", "min", 60.0), "hour": ("duration", "min", 60.0),
+    "days": ("duration", "min", 1440.0), "day": ("duration", "min", 1440.0),
+    "weeks": ("duration", "min", 10080.0), "week": ("duration", "min", 10080.0),
+    "months": ("duration", "min", 43830.0), "month": ("duration", "min", 43830.0),
+    "years": ("duration", "min", 525960.0), "year": ("duration", "min", 525960.0),
+    "dollars": ("money", "$", 1.0), "dollar": ("money", "$", 1.0),
+    "euros": ("money", "€", 1.0), "euro": ("money", "€", 1.0),
+    "pounds": ("money", "£", 1.0),
+}  # fmt: skip
+_CURRENCY_SIGNS = {"$": "$", "us$": "$", "€": "€", "£": "£", "¥": "¥"}
+_LOWER_BOUND = {"at least", "more than", "over", "above", "upwards of", "in excess of"}
+_UPPER_BOUND = {"at most", "up to", "fewer than", "less than", "under", "below", "no more than"}
+_NEARLY = {"nearly", "almost", "just under", "close to"}
+_ABOUT = {"about", "around", "roughly", "approximately", "some", "an estimated", "estimated"}
+_SKIP_AFTER = {"of", "its", "the", "their", "his", "her", "our", "those", "these", "them", "whom"}
+
+_TOKEN = re.compile(
+    r"(?:US)?\$|[€£¥%]|\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[A-Za-z]+(?:/[a-z]+)?|[^\sA-Za-z\d]"
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    kind: QuantityKind
+    unit: str  # "" for counts and dates, "%" ,"$", "m", "km/h", "min", ...
+    low: float  # for dates: a sortable code yyyymmdd of the earliest day meant
+    high: float
+    text: str  # as written in the sentence
+    start: int
+    end: int
+    noun: str = ""  # what is counted ("cubans", "people"), lowercased, may be empty
+    parts: tuple[int | None, int | None, int | None] = (None, None, None)  # year, month, day
+
+    @property
+    def value(self) -> float:
+        return self.low if self.low == self.high else (self.low + self.high) / 2
+
+
+@dataclass
+class _Token:
+    text: str
+    lower: str
+    start: int
+    end: int
+
+
+def find_quantities(sentence: str) -> list[Quantity]:
+    """Every quantity in `sentence`, in order of appearance."""
+    tokens = [
+        _Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)
+    ]
+    found: list[Quantity] = []
+    index = 0
+    while index < len(tokens):
+        result = _date_at(tokens, index, sentence) or _quantity_at(tokens, index, sentence)
+        if result is None:
+            index += 1
+            continue
+        quantity, index = result
+        found.append(quantity)
+    return found
+
+
+def compatible(first: Quantity, second: Quantity) -> bool:
+    """Whether two quantities of the same kind and unit can both be true."""
+    if first.kind != second.kind or first.unit != second.unit:
+        return True  # not comparable: nothing contradicts
+    if first.kind == "date":
+        return all(a is None or b is None or a == b for a, b in zip(first.parts, second.parts))
+    tolerance = 0.0
+    if first.kind == "percent":
+        tolerance = 0.5
+    elif first.kind in {"measure", "duration"}:
+        tolerance = 0.02 * max(abs(first.high), abs(second.high), 1.0)
+    return first.low <= second.high + tolerance and second.low <= first.high + tolerance
+
+
+def comparable(first: Quantity, second: Quantity) -> bool:
+    return first.kind == second.kind and first.unit == second.unit
+
+
+def describe(quantity: Quantity) -> str:
+    return quantity.text
+
+
+def _phrase_before(tokens: list[_Token], index: int, size: int) -> str:
+    return " ".join(token.lower for token in tokens[max(0, index - size) : index])
+
+
+def _bounds(tokens: list[_Token], index: int, low: float, high: float) -> tuple[float, float]:
+    """Widen [low, high] for "at least", "nearly", "about" written before tokens[index]."""
+    for size in (3, 2, 1):
+        phrase = _phrase_before(tokens, index, size)
+        if phrase in _LOWER_BOUND:
+            return low, math.inf
+        if phrase in _UPPER_BOUND:
+            return -math.inf, high
+        if phrase in _NEARLY:
+            return low * 0.9, high
+        if phrase in _ABOUT:
+            return low * 0.9, high * 1.1
+    return low, high
+
+
+def _number_at(tokens: list[_Token], index: int) -> tuple[float, int, bool] | None:
+    """(value, next index, written in words) for a number starting at tokens[index]."""
+    token = tokens[index]
+    if token.text[0].isdigit():
+        value = float(token.text.replace(",", ""))
+        return value, index + 1, False
+    if token.lower not in _SMALL or token.lower in {"a", "an", "no"}:
+        return _word_fraction_at(tokens, index)
+    total, current, cursor = 0.0, 0.0, index
+    while cursor < len(tokens):
+        word = tokens[cursor].lower
+        if word in _SMALL and word not in {"a", "an", "no"}:
+            current += _SMALL[word]
+        elif word in {"hundred", "thousand", "million", "billion"} and cursor > index:
+            current = max(current, 1.0) * _SCALES[word]
+            if word != "hundred":
+                total, current = total + current, 0.0
+        elif word == "-" or (word == "and" and _next_is_number_word(tokens, cursor)):
+            pass
+        else:
+            break
+        cursor += 1
+    return total + current, cursor, True
+
+
+def _next_is_number_word(tokens: list[_Token], index: int) -> bool:
+    return index + 1 < len(tokens) and tokens[index + 1].lower in _SMALL
+
+
+def _word_fraction_at(tokens: list[_Token], index: int) -> tuple[float, int, bool] | None:
+    """"a dozen" (12) or nothing; fractions are handled as percents elsewhere."""
+    word = tokens[index].lower
+    if word in {"a", "an"} and index + 1 < len(tokens) and tokens[index + 1].lower == "dozen":
+        return 12.0, index + 2, True
+    if word == "dozen":
+        return 12.0, index + 1, True
+    return None
+
+
+def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity, int] | None:
+    token = tokens[index]
+    currency = _CURRENCY_SIGNS.get(token.lower)
+    start_index = index
+    if currency:
+        index += 1
+        if index >= len(tokens):
+            return None
+    if not currency and token.lower in {"a", "an", "one"}:
+        duration = _hour_and_a_half(tokens, index, index + 1, sentence)
+        if duration:
+            return duration
+    fraction = _fraction_at(tokens, index, sentence)
+    if fraction and not currency:
+        return fraction
+    number = _number_at(tokens, index)
+    if number is None:
+        return None
+    value, cursor, in_words = number
+    if in_words and value in {0.0, 1.0} and not currency:
+        return _hour_and_a_half(tokens, index, cursor, sentence)
+    precision = 0.0
+    while cursor < len(tokens) and tokens[cursor].lower in {"dozen"}:
+        value, cursor = value * 12, cursor + 1
+    if cursor < len(tokens) and tokens[cursor].lower in _SCALES and tokens[cursor].lower != "b":
+        scale = _SCALES[tokens[cursor].lower]
+        if not (tokens[cursor].lower in {"m", "k", "b", "bn", "mn"} and not currency):
+            written = tokens[index].text
+            decimals = len(written.split(".")[1]) if "." in written else 0
+            precision = 0.5 * scale * 10**-decimals if decimals else 0.02 * value * scale
+            value, cursor = value * scale, cursor + 1
+    kind: QuantityKind = "count"
+    unit = ""
+    if currency:
+        kind, unit = "money", currency
+    elif cursor < len(tokens):
+        unit_word = tokens[cursor].lower
+        if unit_word == "per" and cursor + 1 < len(tokens) and tokens[cursor + 1].lower == "cent":
+            unit_word, cursor = "%", cursor + 1
+        if unit_word in _UNITS:
+            kind, unit, factor = _UNITS[unit_word]
+            value, precision = value * factor, precision * factor
+            cursor += 1
+            if kind == "duration" and _and_a_half(tokens, cursor):
+                value += 0.5 * factor
+                cursor += 3
+    if kind == "count" and not in_words and _looks_like_year(tokens, start_index, value):
+        parts = (int(value), None, None)
+        year_code = value * 10000
+        end = tokens[start_index].end
+        return Quantity(
+            "date", "", year_code, year_code + 1231, sentence[token.start : end], token.start, end,
+            parts=parts,
+        ), start_index + 1  # fmt: skip
+    low, high = _bounds(tokens, start_index, value - precision, value + precision)
+    end = tokens[cursor - 1].end
+    noun = _noun_after(tokens, cursor) if kind == "count" else ""
+    return Quantity(kind, unit, low, high, sentence[token.start : end], token.start, end, noun), cursor
+
+
+def _and_a_half(tokens: list[_Token], index: int) -> bool:
+    words = [token.lower for token in tokens[index : index + 3]]
+    return words == ["and", "a", "half"]
+
+
+def _hour_and_a_half(
+    tokens: list[_Token], index: int, cursor: int, sentence: str
+) -> tuple[Quantity, int] | None:
+    """"an hour and a half", "one day": a single unit written in words."""
+    if cursor >= len(tokens) or tokens[cursor].lower not in _UNITS:
+        return None
+    kind, unit, factor = _UNITS[tokens[cursor].lower]
+    if kind != "duration":
+        return None
+    value = factor
+    cursor += 1
+    if _and_a_half(tokens, cursor):
+        value += 0.5 * factor
+        cursor += 3
+    start, end = tokens[index].start, tokens[cursor - 1].end
+    return Quantity(kind, unit, value, value, sentence[start:end], start, end), cursor
+
+
+def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity, int] | None:
+    """"half", "a third", "two-thirds", "three quarters" as percents."""
+    word = tokens[index].lower
+    count, cursor = 1.0, index
+    if word in {"a", "one"} or (word in _SMALL and word not in {"no", "an"}):
+        count = 1.0 if word in {"a", "one"} else float(_SMALL[word])
+        cursor += 1
+        if cursor < len(tokens) and tokens[cursor].lower == "-":
+            cursor += 1
+    if cursor >= len(tokens) or tokens[cursor].lower not in _FRACTIONS:
+        return None
+    fraction_word = tokens[cursor].lower
+    if fraction_word == "half" and index > 0 and tokens[index - 1].lower == "and":
+        return None
+    following = [token.lower for token in tokens[cursor + 1 : cursor + 3]]
+    if fraction_word == "half" and len(following) == 2 and following[0] in {"a", "an"}:
+        unit = _UNITS.get(following[1])
+        if unit and unit[0] == "duration":  # "half an hour"
+            start, end = tokens[index].start, tokens[cursor + 2].end
+            value = 0.5 * unit[2]
+            return Quantity(unit[0], unit[1], value, value, sentence[start:end], start, end), (
+                cursor + 3
+            )
+    after = tokens[cursor + 1].lower if cursor + 1 < len(tokens) else ""
+    if fraction_word in {"second", "fifth"} and after not in {"of"}:
+        return None
+    value = count * _FRACTIONS[fraction_word]
+    start, end = tokens[index].start, tokens[cursor].end
+    low, high = _bounds(tokens, index, value, value)
+    noun = _noun_after(tokens, cursor + 1)
+    return Quantity("percent", "%", low, high, sentence[start:end], start, end, noun), cursor + 1
+
+
+def _looks_like_year(tokens: list[_Token], index: int, value: float) -> bool:
+    if not (value.is_integer() and 1800 <= value <= 2100) or "," in tokens[index].text:
+        return False
+    after = tokens[index + 1].lower if index + 1 < len(tokens) else ""
+    return after not in _UNITS and not (after.isalpha() and after.endswith("s"))
+
+
+def _noun_after(tokens: list[_Token], index: int) -> str:
+    words: list[str] = []
+    while index < len(tokens) and len(words) < 2:
+        word = tokens[index].lower
+        if not word.isalpha():
+            if word == "-" and not words:
+                index += 1
+                continue
+            break
+        if word in _SKIP_AFTER and not words:
+            index += 1
+            continue
+        if word in _SKIP_AFTER or word in {"and", "or", "were", "was", "are", "is", "in", "on"}:
+            break
+        words.append(word)
+        index += 1
+    return " ".join(words)
+
+
+def _date_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity, int] | None:
+    """Weekdays, "May 2025", "January 5", "5 January 2026", "Jan. 5, 2026"."""
+    word = tokens[index].lower
+    if word in _WEEKDAYS and tokens[index].text[0].isupper():
+        day = float(_WEEKDAYS[word])
+        token = tokens[index]
+        return Quantity("weekday", "", day, day, token.text, token.start, token.end), index + 1
+    day: int | None = None
+    cursor = index
+    if tokens[index].text.isdigit() and index + 1 < len(tokens):
+        if tokens[index + 1].lower in _MONTHS and 1 <= int(tokens[index].text) <= 31:
+            day, cursor = int(tokens[index].text), index + 1
+    month_word = tokens[cursor].lower
+    if month_word not in _MONTHS or not tokens[cursor].text[0].isupper():
+        return None
+    if month_word == "may" and day is None and not _date_follows(tokens, cursor):
+        return None  # the verb "May ..." at a sentence start
+    month = _MONTHS[month_word]
+    cursor += 1
+    if cursor < len(tokens) and tokens[cursor].text == ".":
+        cursor += 1
+    if day is None and cursor < len(tokens) and tokens[cursor].text.isdigit():
+        if 1 <= int(tokens[cursor].text) <= 31 and len(tokens[cursor].text) <= 2:
+            day, cursor = int(tokens[cursor].text), cursor + 1
+    year: int | None = None
+    probe = cursor + 1 if cursor < len(tokens) and tokens[cursor].text == "," else cursor
+    if probe < len(tokens) and re.fullmatch(r"(18|19|20)\d\d", tokens[probe].text):
+        year, cursor = int(tokens[probe].text), probe + 1
+    start, end = tokens[index].start, tokens[cursor - 1].end
+    low = (year or 0) * 10000 + month * 100 + (day or 1)
+    high = (year or 9999) * 10000 + month * 100 + (day or 31)
+    quantity = Quantity(
+        "date", "", low, high, sentence[start:end], start, end, parts=(year, month, day)
+    )
+    return quantity, cursor
+
+
+def _date_follows(tokens: list[_Token], index: int) -> bool:
+    following = tokens[index + 1].text if index + 1 < len(tokens) else ""
+    return following.isdigit()
