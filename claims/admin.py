@@ -5,8 +5,8 @@ from claims.models import Article, Claim, Entity, Mention, Review, Sentence, Sto
 
 class ArticleInline(admin.TabularInline):
     model = Article
-    fields = ["source", "outlet", "title", "published", "ours", "derived_from"]
-    readonly_fields = fields
+    readonly_fields = ("source", "outlet", "title", "published", "ours", "derived_from")
+    fields = readonly_fields
     extra = 0
     show_change_link = True
 
@@ -40,8 +40,8 @@ class SentenceAdmin(admin.ModelAdmin):
 
 class ReviewInline(admin.TabularInline):
     model = Review
-    fields = ["sequence", "previous_state", "state", "note", "by_name", "at"]
-    readonly_fields = fields
+    readonly_fields = ("sequence", "previous_state", "state", "note", "by_name", "at")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

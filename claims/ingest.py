@@ -118,6 +118,7 @@ def parse_bytes(data: bytes, *, filename: str, max_bytes: int = DEFAULT_MAX_BYTE
 def parse_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedArticle:
     """Read and parse a file; the article's source is the path as given."""
     source = str(path)
+    path = Path(path)
     try:
         if not path.exists():
             raise IngestError(f"{source} does not exist: check the file name and folder.")
@@ -174,7 +175,7 @@ def parse_source(
             "only http:// and https:// links are supported."
         )
     path = Path(path_or_url)
-    if not path.exists() and _looks_like_bare_domain(candidate):
+    if _looks_like_bare_domain(candidate) and not _exists(path):
         raise IngestError(
             f"{path_or_url} does not exist as a file; "
             "for a web page, give the full address starting with https://."
@@ -253,11 +254,8 @@ def _binary_error(source: str) -> IngestError:
     )
 
 
-def _is_noise_char(char: str) -> bool:
-    """Control characters (other than whitespace) and replacement characters."""
-    if char in "\t\n\r\f\v":
-        return False
-    return char == "\ufffd" or unicodedata.category(char) == "Cc"
+# Control characters other than whitespace, and the replacement character.
+_NOISE_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
 def _check_is_text(text: str, source: str) -> None:
@@ -266,7 +264,7 @@ def _check_is_text(text: str, source: str) -> None:
         raise _empty_error(source)
     if "\x00" in text:
         raise _binary_error(source)
-    noise = sum(1 for char in text if _is_noise_char(char))
+    noise = len(_NOISE_CHARS.findall(text))
     if noise > max(2, len(text) // 10):
         raise _binary_error(source)
 
@@ -462,6 +460,13 @@ def _is_web_url(text: str) -> bool:
     return _url_scheme(text) in ("http", "https") and bool(_host(text))
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def _looks_like_bare_domain(text: str) -> bool:
     """www.example.com or example.com/some/path: a web address without its scheme."""
     return bool(re.match(r"www\.[A-Za-z0-9-]+\.\S|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/", text))
@@ -625,13 +630,14 @@ _AUTHOR_LINE = re.compile(r"[ \t]*authors?[ \t]*:(?P<name>.*)$", re.IGNORECASE)
 _SOURCE_LINE = re.compile(r"[ \t]*source[ \t]*:[ \t]*(?P<url>https?://\S+)[ \t]*$", re.IGNORECASE)
 _MD_H1 = re.compile(r"[ \t]{0,3}#[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*$")
 _MD_HEADING = re.compile(r"^([ \t]{0,3})#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
+_MD_IMAGE = re.compile(r"!\[([^\]\n]{0,300})\]\([^)\n]{0,500}\)")
+_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\([^)\n]{0,500}\)")
+# Spans are bounded so that long lines full of markers stay linear-time.
 _MD_EMPHASIS = (
-    re.compile(r"(?<![\w*])\*\*(?=[^\s*])([^\n]*?[^\s*])\*\*(?![\w*])"),
-    re.compile(r"(?<![\w_])__(?=[^\s_])([^\n]*?[^\s_])__(?![\w_])"),
-    re.compile(r"(?<![\w*])\*(?=[^\s*])([^\n]*?[^\s*])\*(?![\w*])"),
-    re.compile(r"(?<![\w_])_(?=[^\s_])([^\n]*?[^\s_])_(?![\w_])"),
+    re.compile(r"(?<![\w*])\*\*(?=[^\s*])([^\n]{0,300}?[^\s*])\*\*(?![\w*])"),
+    re.compile(r"(?<![\w_])__(?=[^\s_])([^\n]{0,300}?[^\s_])__(?![\w_])"),
+    re.compile(r"(?<![\w*])\*(?=[^\s*])([^\n]{0,300}?[^\s*])\*(?![\w*])"),
+    re.compile(r"(?<![\w_])_(?=[^\s_])([^\n]{0,300}?[^\s_])_(?![\w_])"),
 )
 _HEADLINE_MAX_CHARS = 160
 _HEADLINE_MAX_WORDS = 25
@@ -762,10 +768,17 @@ _DATELINE = re.compile(
 )
 
 
+# Capitalised kickers that open a story the way a dateline does but name no place.
+_KICKERS = {"BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "ANALYSIS", "OPINION", "EDITORIAL"}
+_KICKERS |= {"LIVE", "WATCH", "CORRECTION", "DEVELOPING", "FACT CHECK", "EXPLAINER", "NEW"}
+
+
 def _is_place_name(place: str) -> bool:
     """Dateline places are written in capitals: HAVANA, SAN JUAN, ST. LOUIS."""
     letters = [char for char in place if char.isalpha()]
-    return len(letters) >= 2 and all(char.isupper() for char in letters)
+    if len(letters) < 2 or not all(char.isupper() for char in letters):
+        return False
+    return " ".join(place.rstrip(".").split()) not in _KICKERS
 
 
 def _strip_dateline(body: str, draft: _Draft) -> str:

@@ -227,8 +227,10 @@ class Claim(models.Model):
         max_length=10, choices=ReviewState.choices, default=ReviewState.UNREVIEWED
     )
     review_count = models.PositiveIntegerField(default=0)
-    # A reviewed claim whose sentences no re-analysis claim matches is kept, flagged retired.
+    # A reviewed claim that no claim of a re-analysis matches is kept, flagged retired, with
+    # the sentences it had then ([{"article": source, "text": ...}]), so no review is lost.
     retired_at = models.DateTimeField(null=True, blank=True)
+    retired_sentences = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ClaimQuerySet.as_manager()

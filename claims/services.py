@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -19,9 +19,24 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.ingest import IngestError, ParsedArticle, content_hash, parse_source
-from claims.models import AnalysisState, Article, Sentence, Story
+from claims.models import (
+    AnalysisState,
+    Article,
+    Claim,
+    Entity,
+    Mention,
+    Review,
+    Sentence,
+    Story,
+)
+
+if TYPE_CHECKING:
+    from claims.analysis.types import StoryAnalysis
 
 logger = logging.getLogger(__name__)
+
+CLAIM_MATCH_THRESHOLD = 0.5
+"""Share of sentences an old and a new claim must have in common to be the same claim."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called with (stage, done, total) as the analysis moves on."""
@@ -228,6 +243,7 @@ def story_analyze(
         step.advance(f"Embedding sentences: {article}")
         article_embed(article=article)
     step.advance("Grouping claims")
+    story_group_claims(story=story)
     step.finish()
     story.refresh_from_db()
     return story
@@ -329,3 +345,152 @@ def article_embed(*, article: Article) -> int:
     Article.objects.filter(pk=article.pk).update(embedded_at=now)
     article.embedded_at = now
     return len(pending)
+
+
+def story_group_claims(*, story: Story) -> None:
+    """Run the engine over the stored sentences and vectors, and store what it finds."""
+    import numpy as np
+
+    from claims.analysis import analyze
+    from claims.analysis.embed import get_embedder
+    from claims.analysis.types import ArticleText, Segment
+
+    texts = []
+    for article in story.articles.order_by("id").prefetch_related("sentences"):
+        sentences = sorted(article.sentences.all(), key=lambda s: s.position)
+        texts.append(
+            ArticleText(
+                id=article.pk,
+                body=article.body,
+                segments=[Segment(s.start, s.end, s.text, s.kind) for s in sentences],
+                embeddings=np.array([s.embedding for s in sentences], dtype=np.float32)
+                if sentences
+                else np.zeros((0, 384), dtype=np.float32),
+                published=article.published,
+                title=article.title,
+                outlet=article.outlet,
+            )
+        )
+    story_store_analysis(story=story, result=analyze(texts, embedder=get_embedder()))
+
+
+def match_claims(old: dict[int, set[int]], new: list[set[int]]) -> dict[int, int]:
+    """Pair each new claim (by index) with the old claim (by id) it continues.
+
+    Pairs are taken best first by the Jaccard overlap of their sentence ids, one to one, and
+    only from CLAIM_MATCH_THRESHOLD up.
+    """
+    candidates = []
+    for new_index, new_ids in enumerate(new):
+        for old_id, old_ids in old.items():
+            shared = len(new_ids & old_ids)
+            if shared:
+                candidates.append((shared / len(new_ids | old_ids), new_index, old_id))
+    matched: dict[int, int] = {}
+    used: set[int] = set()
+    for overlap, new_index, old_id in sorted(candidates, reverse=True):
+        if overlap < CLAIM_MATCH_THRESHOLD:
+            break
+        if new_index not in matched and old_id not in used:
+            matched[new_index] = old_id
+            used.add(old_id)
+    return matched
+
+
+@transaction.atomic
+def story_store_analysis(*, story: Story, result: StoryAnalysis) -> None:
+    """Store claims, derived articles and entities; every review stays with its claim.
+
+    Claims are matched to the previous analysis by their sentences, so a reviewer's verdict
+    follows its claim. A reviewed claim that nothing matches any more is kept, flagged
+    retired with the sentences it had; an unreviewed one is removed.
+    """
+    now = timezone.now()
+    sentences = {
+        (s.article_id, s.position): s
+        for s in Sentence.objects.filter(article__story=story).select_related("article")
+    }
+    Article.objects.filter(story=story).update(derived_from=None, derived_score=None)
+    for derivation in result.derived.values():
+        Article.objects.filter(pk=derivation.article_id, story=story).update(
+            derived_from_id=derivation.derived_from_id,
+            derived_score=round(min(max(derivation.score, 0.0), 1.0), 4),
+        )
+
+    old_claims = {c.pk: c for c in Claim.objects.current().filter(story=story)}
+    old_members: dict[int, set[int]] = {pk: set() for pk in old_claims}
+    for sentence in sentences.values():
+        if sentence.claim_id in old_members:
+            old_members[sentence.claim_id].add(sentence.pk)
+    new_members = [
+        [sentences[(ref.article_id, ref.index)] for ref in claim.members] for claim in result.claims
+    ]
+    matches = match_claims(old_members, [{s.pk for s in members} for members in new_members])
+
+    stored: list[Claim] = []
+    for position, claim in enumerate(result.claims):
+        row = old_claims[matches[position]] if position in matches else Claim(story=story)
+        row.position = position
+        row.status = claim.status
+        row.independent_sources = claim.independent_sources
+        row.conflicts = [
+            {
+                "kind": conflict.kind,
+                "detail": conflict.detail,
+                "sentences": [sentences[(r.article_id, r.index)].pk for r in conflict.members],
+            }
+            for conflict in claim.conflicts
+        ]
+        stored.append(row)
+    Claim.objects.bulk_update(
+        [row for row in stored if row.pk],
+        ["position", "status", "independent_sources", "conflicts"],
+        batch_size=500,
+    )
+    Claim.objects.bulk_create([row for row in stored if not row.pk], batch_size=500)
+
+    gone = set(old_claims) - set(matches.values())
+    reviewed = set(Review.objects.filter(claim_id__in=gone).values_list("claim_id", flat=True))
+    for claim_id in reviewed:
+        old_claims[claim_id].retired_at = now
+        old_claims[claim_id].retired_sentences = [
+            {"article": s.article.source, "text": s.text}
+            for s in sorted(sentences.values(), key=lambda s: (s.article_id, s.position))
+            if s.pk in old_members[claim_id]
+        ]
+    Claim.objects.bulk_update(
+        [old_claims[pk] for pk in reviewed], ["retired_at", "retired_sentences"]
+    )
+
+    for sentence in sentences.values():
+        sentence.claim = None
+    for row, members in zip(stored, new_members, strict=True):
+        for sentence in members:
+            sentence.claim = row
+    Sentence.objects.bulk_update(list(sentences.values()), ["claim"], batch_size=1000)
+    Claim.objects.filter(pk__in=gone - reviewed).delete()
+    _store_entities(story=story, result=result, sentences=sentences)
+
+
+def _store_entities(
+    *, story: Story, result: StoryAnalysis, sentences: dict[tuple[int, int], Sentence]
+) -> None:
+    Entity.objects.filter(story=story).delete()
+    entities = Entity.objects.bulk_create(
+        Entity(story=story, name=e.name[:300], kind=e.kind[:20], aliases=list(e.aliases))
+        for e in result.entities
+    )
+    Mention.objects.bulk_create(
+        (
+            Mention(
+                entity=row,
+                sentence=sentences[(m.article_id, m.segment_index)],
+                start=m.start,
+                end=m.end,
+                text=m.text,
+            )
+            for row, entity in zip(entities, result.entities, strict=True)
+            for m in entity.mentions
+        ),
+        ignore_conflicts=True,
+    )

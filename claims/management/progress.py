@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
@@ -13,6 +13,11 @@ class CommandProgress:
         self.unit = unit
         self.bar: tqdm | None = None  # type: ignore[type-arg]
         self.interactive = stream.isatty()
+
+    @classmethod
+    def for_command(cls, command: Any, *, unit: str) -> CommandProgress:
+        """Progress on the command's stderr (its real stream, to tell a terminal apart)."""
+        return cls(command.stderr._out, unit=unit)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.interactive:

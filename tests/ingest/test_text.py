@@ -161,6 +161,7 @@ def test_datelines_become_metadata(
         "Paris - the city of light - was calm.",
         "NATO said the exercise would continue.",
         "In LONDON (briefly) the port reopened.",
+        "BREAKING — The quay has reopened.",
     ],
 )
 def test_ordinary_openings_are_not_datelines(text: str) -> None:

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if not story.articles.exists():
             raise CommandError(f"Story {story.slug!r} has no articles to analyse.")
-        progress = CommandProgress(self.stderr._out, unit="step")  # type: ignore[attr-defined]
+        progress = CommandProgress.for_command(self, unit="step")
         try:
             story = story_analyze(story=story, progress=progress)
         finally:

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         sources: list[str] = options["sources"]
         if not sources and not options["ours"]:
             raise CommandError("Give at least one file or URL to read.")
-        progress = CommandProgress(self.stderr._out, unit="file")  # type: ignore[attr-defined]
+        progress = CommandProgress.for_command(self, unit="file")
         total = len(sources) + (1 if options["ours"] else 0)
         read = 0
 
