@@ -243,7 +243,6 @@ def story_analyze(
         step.advance(f"Embedding sentences: {article}")
         article_embed(article=article)
     step.advance("Grouping claims")
-    story_group_claims(story=story)
     step.finish()
     story.refresh_from_db()
     return story
