@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims.ingest import IngestError, ParsedArticle, content_hash, parse_source
+from claims.ingest import IngestError, ParsedArticle, content_hash, parse_source, parse_text
 from claims.models import (
     AnalysisState,
     Article,
@@ -157,10 +157,31 @@ def story_ingest_sources(
         )
         if on_parsed is not None:
             on_parsed(source)
+    return story_ingest_parsed(slug=slug, articles=parsed, title=title, created_by=created_by)
+
+
+def story_ingest_text(
+    *, slug: str, text: str, title: str | None = None, created_by: Any = None, ours: bool = False
+) -> tuple[Story, list[IngestResult]]:
+    """Pasted text: the same rules as a .txt file (headline, Author: line, dateline)."""
+    return story_ingest_parsed(
+        slug=slug, articles=[(parse_text(text), ours)], title=title, created_by=created_by
+    )
+
+
+def story_ingest_parsed(
+    *,
+    slug: str,
+    articles: Sequence[tuple[ParsedArticle, bool]],
+    title: str | None = None,
+    created_by: Any = None,
+) -> tuple[Story, list[IngestResult]]:
+    """Store parsed articles (each with whether it is ours) in one transaction; queue analysis."""
     with transaction.atomic():
         story, _ = story_get_or_create(slug=slug, title=title, created_by=created_by)
         results = [
-            article_ingest(story=story, parsed=article, ours=is_ours) for article, is_ours in parsed
+            article_ingest(story=story, parsed=article, ours=is_ours)
+            for article, is_ours in articles
         ]
         if any(result.created for result in results):
             story_request_analysis(story=story)
