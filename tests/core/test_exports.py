@@ -42,13 +42,13 @@ def analysed_story(editor: Any) -> Story:
             status="conflicting",
             independent_sources=2,
             conflicts=(Conflict("number", "12 vs 14 crossings", tuple(refs)),),
-        ),  # fmt: skip
+        ),
         EngineClaim(
             members=(SentenceRef(first.pk, 1),), status="single_source", independent_sources=1
-        ),  # fmt: skip
+        ),
         EngineClaim(
             members=(SentenceRef(second.pk, 1),), status="single_source", independent_sources=1
-        ),  # fmt: skip
+        ),
     ]
     story_store_analysis(
         story=story, result=StoryAnalysis(segments={}, embeddings={}, claims=claims)
