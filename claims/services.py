@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -233,6 +233,14 @@ def story_enqueue_analysis(*, story_id: int) -> bool:
     return True
 
 
+def story_requeue_waiting() -> int:
+    """Queue again every analysis that could not be queued while Redis was away."""
+    waiting = Story.objects.filter(analysis_state=AnalysisState.WAITING).values_list(
+        "pk", flat=True
+    )
+    return sum(story_enqueue_analysis(story_id=story_id) for story_id in waiting)
+
+
 # --- analysis -----------------------------------------------------------------------------
 
 
@@ -255,18 +263,52 @@ def story_analyze(
     if not started:
         raise AnalysisSuperseded(f"Story {story.pk} has a newer analysis than {generation}.")
     articles = list(story.articles.order_by("id"))
+    Article.objects.filter(story=story).exclude(analysis_error="").update(analysis_error="")
     total = 2 * len(articles) + 1
     step = _ProgressRecorder(story=story, generation=generation, total=total, callback=progress)
-    for article in articles:
-        step.advance(f"Splitting sentences: {article}")
-        article_segment(article=article)
-    for article in articles:
-        step.advance(f"Embedding sentences: {article}")
-        article_embed(article=article)
+    failed: dict[int, str] = {}
+    for stage_name, stage in (
+        ("Splitting sentences", article_segment),
+        ("Embedding", article_embed),
+    ):
+        for article in articles:
+            step.advance(f"{stage_name}: {article}")
+            if article.pk not in failed:
+                error = _article_stage_error(article=article, stage=stage)
+                if error:
+                    failed[article.pk] = error
     step.advance("Grouping claims")
     step.finish()
+    if failed:
+        story_note_failed_articles(story=story, generation=generation, failed=failed)
     story.refresh_from_db()
     return story
+
+
+def _article_stage_error(*, article: Article, stage: Callable[..., object]) -> str:
+    """Run one stage for one article; a failure is recorded on the article, not the story.
+
+    Database errors are not the article's fault: they propagate, so the task is retried.
+    """
+    try:
+        stage(article=article)
+    except DatabaseError:
+        raise
+    except Exception as error:
+        logger.exception("Analysis of article %s failed", article.pk)
+        message = f"{type(error).__name__}: {error}"[:2000]
+        Article.objects.filter(pk=article.pk).update(analysis_error=message)
+        return message
+    return ""
+
+
+def story_note_failed_articles(*, story: Story, generation: int, failed: dict[int, str]) -> None:
+    names = dict(Article.objects.filter(pk__in=failed).values_list("pk", "source"))
+    lines = [f"{names[pk]}: {error}" for pk, error in failed.items()]
+    count = "1 article" if len(failed) == 1 else f"{len(failed)} articles"
+    Story.objects.filter(pk=story.pk, analysis_generation=generation).update(
+        analysis_error=f"{count} could not be analysed; the others were. " + " | ".join(lines)
+    )
 
 
 def story_request_analysis_inline(*, story: Story) -> int:

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
 from django.db import OperationalError
 
 from claims import services
@@ -43,3 +44,11 @@ def analyze_story(story_id: int, generation: int) -> None:
             story_id=story_id, generation=generation, error=f"The analysis failed: {error}"
         )
         raise
+
+
+@worker_ready.connect
+def requeue_waiting_analyses(**kwargs: object) -> None:
+    """A worker that starts picks up analyses left waiting while the queue was down."""
+    requeued = services.story_requeue_waiting()
+    if requeued:
+        logger.info("Queued %s analyses that were waiting for the queue.", requeued)

