@@ -52,6 +52,11 @@ def test_it_loads_a_complete_production_environment() -> None:
         ("SECRET_KEY", None, "Set SECRET_KEY"),
         ("NEWSDESK_MAX_UPLOAD_MB", "five", "NEWSDESK_MAX_UPLOAD_MB must be a whole number"),
         ("NEWSDESK_MAX_UPLOAD_MB", "0", "NEWSDESK_MAX_UPLOAD_MB must be at least 1"),
+        (
+            "NEWSDESK_VISIBILITY_TIMEOUT",
+            "3600",
+            "NEWSDESK_VISIBILITY_TIMEOUT must be at least 3601",
+        ),
     ],
 )
 def test_a_bad_value_raises_improperly_configured_naming_it(

@@ -2,53 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from claims.models import AnalysisState, Sentence, Story
 from claims.services import story_request_analysis
-from tests.factories import live_database_url, make_article, make_story
-
-BASE_DIR = Path(__file__).resolve().parents[2]
+from tests.factories import make_article, make_story
+from tests.workers import start_worker, stop_worker, wait_for
 
 
 @pytest.fixture
 def worker(transactional_db: Any, tmp_path: Path) -> Any:
-    env = {
-        **os.environ,
-        "DATABASE_URL": live_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "SECRET_KEY": settings.SECRET_KEY,
-    }
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "newsdesk", "worker", "--loglevel=INFO",
-         "--concurrency=1", "--without-gossip", "--without-mingle", "--pool=prefork"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    process = start_worker(tmp_path / "worker.log")
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-
-
-def wait_for(predicate: Any, *, timeout: float, what: str, log: Path) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    pytest.fail(f"timed out waiting for {what}; worker log:\n{log.read_text()[-3000:]}")
+    stop_worker(process)
 
 
 @pytest.mark.worker

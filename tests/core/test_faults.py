@@ -1,0 +1,92 @@
+"""Faults with real processes: a worker killed in the middle of an analysis."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claims.analysis.types import Claim as EngineClaim
+from claims.analysis.types import SentenceRef, StoryAnalysis
+from claims.models import AnalysisState, Claim, Review, Sentence, Story
+from claims.services import story_analyze, story_request_analysis, story_store_analysis
+from tests.factories import make_article, make_story
+from tests.workers import start_worker, stop_worker, wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+# Short limits so a task whose worker died is handed out again within seconds.
+QUICK_REDELIVERY = {
+    "NEWSDESK_TASK_TIME_LIMIT": "40",
+    "NEWSDESK_VISIBILITY_TIMEOUT": "45",
+    "NEWSDESK_RESTORE_INTERVAL": "2",
+}
+PIECES = [
+    "The canal lock at Fenwick reopened on {day} after {n} weeks of repairs.",
+    "Engineers replaced {n} gates, the waterways trust said.",
+    '"We expect {n} boats a day by summer," the lock keeper said.',
+    "Residents had complained about the noise for {n} months.",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+
+def state(story: Story) -> str:
+    return str(Story.objects.get(pk=story.pk).analysis_state)
+
+
+def test_a_worker_killed_mid_analysis_leaves_it_done_once_with_reviews_kept(
+    tmp_path: Path, editor: Any
+) -> None:
+    story = make_story("canal-lock", "Canal lock reopens")
+    for number, day in enumerate(DAYS, start=2):
+        body = " ".join(piece.format(day=day, n=number) for piece in PIECES)
+        make_article(story, body, source=f"{day.lower()}.txt")
+    story_analyze(story=story)  # a first analysis, in-process
+    sentences_before = set(Sentence.objects.filter(article__story=story).values_list("pk", "text"))
+    if not Claim.objects.filter(story=story).exists():  # the engine groups nothing yet
+        story_store_analysis(
+            story=story,
+            result=StoryAnalysis(
+                segments={}, embeddings={},
+                claims=[EngineClaim((SentenceRef(s.article_id, s.position),), "single_source", 1)
+                        for s in Sentence.objects.filter(article__story=story)],
+            ),
+        )  # fmt: skip
+    reviewed = Claim.objects.filter(story=story).first()
+    assert reviewed is not None
+    reviewed.mark_verified(by=editor, note="Trust press office confirmed.")
+
+    doomed_log, survivor_log = tmp_path / "doomed.log", tmp_path / "survivor.log"
+    first = start_worker(doomed_log, name="doomed", **QUICK_REDELIVERY)
+    second = None
+    try:
+        story_request_analysis(story=story)
+        wait_for(lambda: state(story) == AnalysisState.RUNNING, timeout=120,
+                 what="the first worker to start", log=doomed_log)  # fmt: skip
+        stop_worker(first, sig=signal.SIGKILL)
+        assert state(story) == AnalysisState.RUNNING  # killed in the middle
+        second = start_worker(survivor_log, name="survivor", **QUICK_REDELIVERY)
+        wait_for(lambda: state(story) == AnalysisState.ANALYZED, timeout=180,
+                 what="the redelivered analysis", log=survivor_log)  # fmt: skip
+    finally:
+        stop_worker(first, sig=signal.SIGKILL)
+        if second is not None:
+            stop_worker(second)
+
+    assert "analyze_story" in doomed_log.read_text()
+    assert "succeeded" not in doomed_log.read_text()
+    assert "analyze_story" in survivor_log.read_text()
+    assert "succeeded" in survivor_log.read_text()
+    after = set(Sentence.objects.filter(article__story=story).values_list("pk", "text"))
+    assert after == sentences_before  # no sentence lost or duplicated
+    claims = Claim.objects.current().filter(story=story)
+    assert all(claim.sentences.exists() for claim in claims)  # no empty or duplicate claims
+    statement_count = Sentence.objects.filter(article__story=story, kind="statement").count()
+    assert Sentence.objects.filter(article__story=story, claim__isnull=False).count() == (
+        statement_count
+    )
+    review = Review.objects.get(claim__story=story)
+    assert review.note == "Trust press office confirmed."
+    assert Claim.objects.get(pk=review.claim_id).review_state == "verified"
