@@ -278,6 +278,7 @@ def story_analyze(
                 if error:
                     failed[article.pk] = error
     step.advance("Grouping claims")
+    story_group_claims(story=story, skip=set(failed))
     step.finish()
     if failed:
         story_note_failed_articles(story=story, generation=generation, failed=failed)
@@ -409,16 +410,20 @@ def article_embed(*, article: Article) -> int:
     return len(pending)
 
 
-def story_group_claims(*, story: Story) -> None:
-    """Run the engine over the stored sentences and vectors, and store what it finds."""
+def story_group_claims(*, story: Story, skip: set[int] | None = None) -> None:
+    """Run the engine over the stored sentences and vectors, and store what it finds.
+
+    Articles in ``skip`` (their analysis failed) take no part.
+    """
     import numpy as np
 
-    from claims.analysis import analyze
     from claims.analysis.embed import get_embedder
+    from claims.analysis.engine import analyze
     from claims.analysis.types import ArticleText, Segment
 
     texts = []
-    for article in story.articles.order_by("id").prefetch_related("sentences"):
+    articles = story.articles.exclude(pk__in=skip or ()).order_by("id")
+    for article in articles.prefetch_related("sentences"):
         sentences = sorted(article.sentences.all(), key=lambda s: s.position)
         texts.append(
             ArticleText(

@@ -31,3 +31,11 @@ def seeds_dir() -> Path:
     if not seeds.is_dir():
         pytest.skip(f"the seed story is not on this machine ({seeds})")
     return seeds
+
+
+@pytest.fixture
+def empty_queue() -> None:
+    """Start from an empty broker queue: earlier tests may have left messages in it."""
+    from newsdesk.celery import app
+
+    app.control.purge()

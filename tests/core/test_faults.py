@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from claims.analysis.segment import segment
 from claims.analysis.types import Claim as EngineClaim
 from claims.analysis.types import SentenceRef, StoryAnalysis
 from claims.models import AnalysisState, Claim, Review, Sentence, Story
@@ -37,14 +38,17 @@ def state(story: Story) -> str:
 
 
 def test_a_worker_killed_mid_analysis_leaves_it_done_once_with_reviews_kept(
-    tmp_path: Path, editor: Any
+    tmp_path: Path, editor: Any, empty_queue: None
 ) -> None:
     story = make_story("canal-lock", "Canal lock reopens")
-    for number, day in enumerate(DAYS, start=2):
-        body = " ".join(piece.format(day=day, n=number) for piece in PIECES)
-        make_article(story, body, source=f"{day.lower()}.txt")
+    bodies = {
+        f"{day.lower()}.txt": " ".join(piece.format(day=day, n=n) for piece in PIECES)
+        for n, day in enumerate(DAYS, start=2)
+    }
+    sources = list(bodies)
+    for source in sources[:3]:
+        make_article(story, bodies[source], source=source)
     story_analyze(story=story)  # a first analysis, in-process
-    sentences_before = set(Sentence.objects.filter(article__story=story).values_list("pk", "text"))
     if not Claim.objects.filter(story=story).exists():  # the engine groups nothing yet
         story_store_analysis(
             story=story,
@@ -57,6 +61,8 @@ def test_a_worker_killed_mid_analysis_leaves_it_done_once_with_reviews_kept(
     reviewed = Claim.objects.filter(story=story).first()
     assert reviewed is not None
     reviewed.mark_verified(by=editor, note="Trust press office confirmed.")
+    for source in sources[3:]:  # new articles: the worker must split, load the model, embed
+        make_article(story, bodies[source], source=source)
 
     doomed_log, survivor_log = tmp_path / "doomed.log", tmp_path / "survivor.log"
     first = start_worker(doomed_log, name="doomed", **QUICK_REDELIVERY)
@@ -79,8 +85,11 @@ def test_a_worker_killed_mid_analysis_leaves_it_done_once_with_reviews_kept(
     assert "succeeded" not in doomed_log.read_text()
     assert "analyze_story" in survivor_log.read_text()
     assert "succeeded" in survivor_log.read_text()
-    after = set(Sentence.objects.filter(article__story=story).values_list("pk", "text"))
-    assert after == sentences_before  # no sentence lost or duplicated
+    expected = sorted((source, len(segment(body))) for source, body in bodies.items())
+    stored = Sentence.objects.filter(article__story=story)
+    counts = sorted((source, stored.filter(article__source=source).count()) for source in bodies)
+    assert counts == expected  # every sentence once: none lost, none duplicated
+    assert not stored.filter(embedding__isnull=True).exists()
     claims = Claim.objects.current().filter(story=story)
     assert all(claim.sentences.exists() for claim in claims)  # no empty or duplicate claims
     statement_count = Sentence.objects.filter(article__story=story, kind="statement").count()

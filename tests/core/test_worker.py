@@ -14,7 +14,7 @@ from tests.workers import start_worker, stop_worker, wait_for
 
 
 @pytest.fixture
-def worker(transactional_db: Any, tmp_path: Path) -> Any:
+def worker(transactional_db: Any, tmp_path: Path, empty_queue: None) -> Any:
     process = start_worker(tmp_path / "worker.log")
     yield process
     stop_worker(process)
