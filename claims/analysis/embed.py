@@ -24,6 +24,19 @@ class Embedder(Protocol):
         ...
 
 
+class TokenEmbedder(Embedder, Protocol):
+    """An embedder that can also give each sentence's contextual token vectors."""
+
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Sentence vectors as `encode` gives them, and per sentence a (tokens, 384) float16
+        array of L2-normalised token vectors without the [CLS] and [SEP] markers."""
+        ...
+
+
+def has_tokens(embedder: Embedder) -> bool:
+    return callable(getattr(embedder, "encode_with_tokens", None))
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 through sentence-transformers, on the CPU."""
 
@@ -41,6 +54,26 @@ class MiniLMEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        if not texts:
+            return np.zeros((0, EMBEDDING_DIMENSIONS), dtype=np.float32), []
+        outputs = self._model.encode(
+            list(texts),
+            batch_size=BATCH_SIZE,
+            output_value=None,
+            convert_to_numpy=False,
+            show_progress_bar=False,
+        )
+        sentences = np.stack([o["sentence_embedding"].float().numpy() for o in outputs])
+        sentences /= np.linalg.norm(sentences, axis=1, keepdims=True).clip(min=1e-12)
+        tokens: list[np.ndarray] = []
+        for output in outputs:
+            length = int(output["attention_mask"].sum())
+            matrix = output["token_embeddings"][1 : length - 1].float().numpy()
+            matrix /= np.linalg.norm(matrix, axis=1, keepdims=True).clip(min=1e-12)
+            tokens.append(matrix.astype(np.float16))
+        return sentences.astype(np.float32), tokens
 
 
 _lock = threading.Lock()

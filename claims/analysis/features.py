@@ -1,19 +1,27 @@
 """What the pair scorer knows about one sentence, and the features of a sentence pair.
 
 `SentenceInfo` is computed once per sentence (words, content words, names, numbers, quoted
-words, negations); `pair_features` turns two of them plus their embedding cosine into the
-feature vector that the learned combiner in `scorer.py` weighs.
+words, negations); `pair_features` turns two of them, their embedding cosine and the word
+frequencies of the batch into symmetric features, and `token_features` adds what aligning the
+model's token vectors shows. The learned combiner in `scorer.py` weighs them.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from claims.analysis.numbers import Quantity, compatible, find_quantities
+import numpy as np
+from rapidfuzz import fuzz
+
+from claims.analysis.numbers import Quantity, comparable, compatible, find_quantities
 from claims.analysis.quotes import QuoteSpan, find_quotes
 
 STOPWORDS = frozenset(
@@ -27,27 +35,13 @@ STOPWORDS = frozenset(
     said says say told according would could also "s""".split()
 )
 NEGATIONS = frozenset(
-    "not no never none nobody nothing neither nor without cannot n't denied denies deny".split()
+    "not no never none nobody nothing neither nor without cannot n't denied denies deny "
+    "declined declines refused refuses".split()
 )
+_SCOPE_ENDS = frozenset("and but because which who while although though whereas if".split())
+_CLAUSE_BREAK = re.compile(r"[,;:.!?\"“”()]")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
-
-FEATURE_NAMES = (
-    "cosine",
-    "word_jaccard",
-    "content_jaccard",
-    "content_containment",
-    "bigram_jaccard",
-    "word_alignment",
-    "length_ratio",
-    "numbers_shared",
-    "numbers_clash",
-    "names_jaccard",
-    "names_missing",
-    "quoted_overlap",
-    "negation_mismatch",
-)
-
 
 @dataclass(frozen=True)
 class SentenceInfo:
@@ -59,7 +53,11 @@ class SentenceInfo:
     quantities: tuple[Quantity, ...]
     quotes: tuple[QuoteSpan, ...]
     quoted_words: frozenset[str]
-    negated: bool
+    negated_words: frozenset[str]  # content words within the scope of a negation
+
+    @property
+    def negated(self) -> bool:
+        return bool(self.negated_words)
 
 
 def fold(text: str) -> str:
@@ -94,8 +92,6 @@ def sentence_info(text: str) -> SentenceInfo:
     quoted = frozenset(
         word for quote in quotes for word in words_of(quote.text) if word not in STOPWORDS
     )
-    lowered = {fold(word) for word in raw}
-    negated = bool(lowered & NEGATIONS) or "n't" in text.lower() or "n’t" in text.lower()
     return SentenceInfo(
         text=text,
         words=words,
@@ -105,11 +101,59 @@ def sentence_info(text: str) -> SentenceInfo:
         quantities=tuple(find_quantities(text)),
         quotes=quotes,
         quoted_words=quoted,
-        negated=negated,
+        negated_words=negation_scope(text),
     )
 
 
-def _jaccard(first: frozenset[object] | set[object], second: frozenset[object] | set[object]) -> float:
+def negation_scope(text: str) -> frozenset[str]:
+    """Content words that a negation governs: the few words after "not", "no", "never",
+    "denied", "declined", a "-n't" verb, up to the end of the clause."""
+    scoped: set[str] = set()
+    for clause in _CLAUSE_BREAK.split(text):
+        words = [fold(match.group()) for match in _WORD.finditer(clause)]
+        for position, word in enumerate(words):
+            if word not in NEGATIONS and not word.endswith("n't"):
+                continue
+            taken = 0
+            for following in words[position + 1 :]:
+                if following in _SCOPE_ENDS or taken == 5:
+                    break
+                if following not in STOPWORDS:
+                    scoped.add(stem(following))
+                taken += 1
+    return frozenset(scoped)
+
+
+def negation_mismatch(first: SentenceInfo, second: SentenceInfo) -> bool:
+    """One sentence negates what the other states: a negated word the other has un-negated."""
+    for a, b in ((first, second), (second, first)):
+        if any(word in b.content and word not in b.negated_words for word in a.negated_words):
+            return True
+    return False
+
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Document frequencies of words over the sentences of one batch (a story, a file)."""
+
+    frequencies: dict[str, int]
+    size: int
+
+    @classmethod
+    def of(cls, infos: Sequence[SentenceInfo]) -> Corpus:
+        counts: Counter[str] = Counter()
+        for info in infos:
+            counts.update(set(info.words))
+        return cls(dict(counts), len(infos))
+
+    def idf(self, word: str) -> float:
+        """Inverse document frequency scaled to [0, 1] so that batches of any size compare."""
+        scale = math.log(self.size + 2)
+        return math.log((self.size + 2) / (self.frequencies.get(word, 0) + 1)) / scale
+
+
+def _jaccard(first: AbstractSet[object], second: AbstractSet[object]) -> float:
     union = len(first | second)
     return len(first & second) / union if union else 0.0
 
@@ -128,7 +172,7 @@ def number_agreement(first: SentenceInfo, second: SentenceInfo) -> tuple[float, 
     matched = 0
     clash = 0.0
     for quantity in first.quantities:
-        same_kind = [q for q in second.quantities if q.kind == quantity.kind and q.unit == quantity.unit]
+        same_kind = [q for q in second.quantities if comparable(q, quantity)]
         if any(compatible(quantity, other) for other in same_kind):
             matched += 1
         elif same_kind:
@@ -137,7 +181,29 @@ def number_agreement(first: SentenceInfo, second: SentenceInfo) -> tuple[float, 
     return matched / total, clash
 
 
-def pair_features(first: SentenceInfo, second: SentenceInfo, cosine: float) -> list[float]:
+def _ngram_precision(first: Sequence[str], second: Sequence[str], size: int) -> float:
+    grams = Counter(zip(*(first[i:] for i in range(size)), strict=False))
+    if not grams:
+        return 0.0
+    other = Counter(zip(*(second[i:] for i in range(size)), strict=False))
+    return sum(min(count, other[gram]) for gram, count in grams.items()) / sum(grams.values())
+
+
+def _char_cosine(first: str, second: str, size: int = 4) -> float:
+    a = Counter(first[i : i + size] for i in range(len(first) - size + 1))
+    b = Counter(second[i : i + size] for i in range(len(second) - size + 1))
+    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+    return sum(count * b[gram] for gram, count in a.items()) / norm if norm else 0.0
+
+
+def _pair(values: tuple[float, float]) -> list[float]:
+    return [max(values), min(values)]
+
+
+def pair_features(
+    first: SentenceInfo, second: SentenceInfo, cosine: float, corpus: Corpus
+) -> list[float]:
+    """Symmetric features of a sentence pair from its words, numbers, names and quotes."""
     content_union = first.content | second.content
     shared_content = first.content & second.content
     smaller = min(len(first.content), len(second.content))
@@ -149,18 +215,99 @@ def pair_features(first: SentenceInfo, second: SentenceInfo, cosine: float) -> l
         len(first.quoted_words & second.quoted_words) / len(quoted_union) if quoted_union else 0.5
     )
     lengths = sorted((len(first.words), len(second.words)))
-    return [
+    a_words, b_words = set(first.words), set(second.words)
+    a_numbers = {q.text for q in first.quantities}
+    b_numbers = {q.text for q in second.quantities}
+    features = [
         cosine,
-        _jaccard(set(first.words), set(second.words)),
+        _jaccard(a_words, b_words),
         len(shared_content) / len(content_union) if content_union else 0.0,
         len(shared_content) / smaller if smaller else 0.0,
-        _jaccard(set(first.bigrams), set(second.bigrams)),
+        _jaccard(first.bigrams, second.bigrams),
         word_alignment(first, second),
         lengths[0] / lengths[1] if lengths[1] else 0.0,
         numbers_shared,
         numbers_clash,
-        _jaccard(set(first.names), set(second.names)),
+        _jaccard(first.names, second.names),
         names_missing,
         quoted_overlap,
-        float(first.negated != second.negated),
+        float(negation_mismatch(first, second)),
+        *_pair(
+            (
+                math.log1p(len(first.content - second.content)),
+                math.log1p(len(second.content - first.content)),
+            )
+        ),
+        (lengths[1] - lengths[0]) / 10,
     ]
+    for size in (1, 2, 3, 4):
+        features += _pair(
+            (
+                _ngram_precision(first.words, second.words, size),
+                _ngram_precision(second.words, first.words, size),
+            )
+        )
+    lower_a, lower_b = first.text.lower(), second.text.lower()
+    features += [
+        _char_cosine(lower_a, lower_b),
+        fuzz.token_set_ratio(first.text, second.text) / 100,
+        fuzz.ratio(first.text, second.text) / 100,
+        fuzz.partial_ratio(first.text, second.text) / 100,
+        *_pair(
+            (
+                math.log1p(len(first.names - second.names)),
+                math.log1p(len(second.names - first.names)),
+            )
+        ),
+        float(
+            bool(a_numbers)
+            and bool(b_numbers)
+            and not (a_numbers <= b_numbers or b_numbers <= a_numbers)
+        ),
+        float(a_numbers == b_numbers),
+    ]
+    return features + _idf_features(a_words, b_words, corpus)
+
+
+def _idf_features(first: set[str], second: set[str], corpus: Corpus) -> list[float]:
+    weight_a = sum(corpus.idf(word) for word in first)
+    weight_b = sum(corpus.idf(word) for word in second)
+    shared = sum(corpus.idf(word) for word in first & second)
+    only_a = weight_a - shared
+    only_b = weight_b - shared
+    return [
+        shared / (weight_a + weight_b - shared + 1e-9),
+        shared / (min(weight_a, weight_b) + 1e-9),
+        *_pair((math.log1p(only_a), math.log1p(only_b))),
+        max(only_a, only_b) / (weight_a + weight_b + 1e-9),
+        max((corpus.idf(word) for word in first ^ second), default=0.0),
+    ]
+
+
+_EDGES = np.array([0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], dtype=np.float32)
+
+
+def token_features(first: np.ndarray, second: np.ndarray) -> list[float]:
+    """Features from aligning the model's contextual token vectors (rows L2-normalised)."""
+    if len(first) == 0 or len(second) == 0:
+        return [0.0] * (4 + 3 + 4 * len(_EDGES))
+    similarity = first.astype(np.float32) @ second.astype(np.float32).T
+    best_a, best_b = similarity.max(axis=1), similarity.max(axis=0)
+    precision, recall = float(best_a.mean()), float(best_b.mean())
+    lowest = np.sort(np.concatenate([best_a, best_b]))
+    lowest = np.pad(lowest[:3], (0, max(0, 3 - len(lowest))), mode="edge")
+    features = [
+        2 * precision * recall / (precision + recall + 1e-9),
+        max(precision, recall),
+        min(precision, recall),
+        float(min(best_a.min(), best_b.min())),
+        *map(float, lowest),
+    ]
+    below_a = (best_a[:, None] < _EDGES[None, :]).sum(axis=0)
+    below_b = (best_b[:, None] < _EDGES[None, :]).sum(axis=0)
+    share_a, share_b = below_a / len(best_a), below_b / len(best_b)
+    features += list(map(float, np.maximum(share_a, share_b)))
+    features += list(map(float, np.minimum(share_a, share_b)))
+    features += list(map(float, np.log1p(np.maximum(below_a, below_b))))
+    features += list(map(float, np.log1p(np.minimum(below_a, below_b))))
+    return features

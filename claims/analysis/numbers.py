@@ -206,7 +206,8 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
         index += 1
         if index >= len(tokens):
             return None
-    if not currency and token.lower in {"a", "an", "one"}:
+    following = tokens[index + 1].lower if index + 1 < len(tokens) else ""
+    if not currency and token.lower in {"a", "an", "one"} and following != "second":
         duration = _hour_and_a_half(tokens, index, index + 1, sentence)
         if duration:
             return duration
@@ -234,6 +235,9 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     if currency:
         kind, unit = "money", currency
     elif cursor < len(tokens):
+        if tokens[cursor].text == "-" and cursor + 1 < len(tokens):
+            if tokens[cursor + 1].lower in _UNITS:  # "48-hour", "60-km"
+                cursor += 1
         unit_word = tokens[cursor].lower
         if unit_word == "per" and cursor + 1 < len(tokens) and tokens[cursor + 1].lower == "cent":
             unit_word, cursor = "%", cursor + 1

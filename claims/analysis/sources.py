@@ -1,0 +1,220 @@
+"""Articles that are rewrites or copies of another article of the story.
+
+An article is derived from another when most of its statements (`REWRITE_COVERAGE`) align, in
+order, with that article's statements. Which of the two is the original is decided by their
+dates when both are known; then by quotations: where the two quote differently, the one whose
+wording third-party articles also quote is the original (a rewrite changes quotations, honest
+sources do not); then by which one has clearly more text of its own; and finally by which was
+added to the story first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from claims.analysis.align import PairScorer
+from claims.analysis.features import fold
+from claims.analysis.types import Derivation
+
+REWRITE_COVERAGE = 0.6  # share of an article's statements aligned in order with the other
+MIN_ALIGNED = 3
+PAIR_MATCH = 0.5  # paraphrase probability for two sentences to count as aligned
+PAIR_COSINE = 0.55  # only each sentence's closest counterpart above this is scored
+COVERAGE_MARGIN = 0.1  # an original has clearly more text of its own than its copy
+QUOTE_RUN = 4  # words in a row for a quotation to count as the same one
+_WORD = re.compile(r"[\w’'-]+")
+
+
+@dataclass(frozen=True)
+class Alignment:
+    first: int  # article ids
+    second: int
+    ordered: int  # sentences aligned in order
+    first_size: int
+    second_size: int
+
+    @property
+    def first_coverage(self) -> float:
+        return self.ordered / self.first_size if self.first_size else 0.0
+
+    @property
+    def second_coverage(self) -> float:
+        return self.ordered / self.second_size if self.second_size else 0.0
+
+
+def find_derived(
+    article_sentences: Mapping[int, Sequence[int]],
+    scorer: PairScorer,
+    published: Mapping[int, date | None],
+    order: Sequence[int],
+) -> dict[int, Derivation]:
+    """`article_sentences`: article id -> indices of its statements in `scorer.sentences`;
+    `order`: article ids in the order they were added to the story."""
+    ids = [article for article in order if len(article_sentences.get(article, ())) >= MIN_ALIGNED]
+    alignments = [
+        align_articles(first, second, article_sentences, scorer)
+        for position, first in enumerate(ids)
+        for second in ids[position + 1 :]
+    ]
+    found: list[Derivation] = []
+    for alignment in alignments:
+        derivation = _derivation(alignment, article_sentences, scorer, published, order)
+        if derivation is not None:
+            found.append(derivation)
+    derived: dict[int, Derivation] = {}
+    for derivation in sorted(found, key=lambda item: -item.score):
+        if derivation.article_id in derived or _reaches(derived, derivation.derived_from_id, derivation.article_id):
+            continue
+        derived[derivation.article_id] = derivation
+    return derived
+
+
+def align_articles(
+    first: int, second: int, article_sentences: Mapping[int, Sequence[int]], scorer: PairScorer
+) -> Alignment:
+    """How many statements of `first` align, in order, with statements of `second`."""
+    a, b = list(article_sentences[first]), list(article_sentences[second])
+    vectors_a = np.stack([scorer.sentences[i].vector for i in a])
+    vectors_b = np.stack([scorer.sentences[j].vector for j in b])
+    cosine = vectors_a @ vectors_b.T
+    proposals = []
+    for row, column in enumerate(cosine.argmax(axis=1)):
+        if cosine[row, column] >= PAIR_COSINE:
+            proposals.append((row, int(column)))
+    scores = scorer.score([(a[row], b[column]) for row, column in proposals])
+    matched = [
+        column
+        for row, column in proposals
+        if scores[(a[row], b[column])] >= PAIR_MATCH or cosine[row, column] >= 0.9
+    ]
+    return Alignment(first, second, _longest_increasing(matched), len(a), len(b))
+
+
+def _longest_increasing(values: Sequence[int]) -> int:
+    """Length of the longest strictly increasing subsequence (patience sorting)."""
+    tails: list[int] = []
+    for value in values:
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if tails[middle] < value:
+                low = middle + 1
+            else:
+                high = middle
+        if low == len(tails):
+            tails.append(value)
+        else:
+            tails[low] = value
+    return len(tails)
+
+
+def _derivation(
+    alignment: Alignment,
+    article_sentences: Mapping[int, Sequence[int]],
+    scorer: PairScorer,
+    published: Mapping[int, date | None],
+    order: Sequence[int],
+) -> Derivation | None:
+    if alignment.ordered < MIN_ALIGNED:
+        return None
+    first, second = alignment.first, alignment.second
+    first_derived = alignment.first_coverage >= REWRITE_COVERAGE
+    second_derived = alignment.second_coverage >= REWRITE_COVERAGE
+    if not (first_derived or second_derived):
+        return None
+    if first_derived and second_derived:
+        original = _original(first, second, alignment, article_sentences, scorer, published, order)
+    else:
+        original = second if first_derived else first
+    copy = second if original == first else first
+    coverage = alignment.first_coverage if copy == first else alignment.second_coverage
+    return Derivation(article_id=copy, derived_from_id=original, score=round(coverage, 3))
+
+
+def _original(
+    first: int,
+    second: int,
+    alignment: Alignment,
+    article_sentences: Mapping[int, Sequence[int]],
+    scorer: PairScorer,
+    published: Mapping[int, date | None],
+    order: Sequence[int],
+) -> int:
+    """Which of two articles that copy each other is the original."""
+    date_a, date_b = published.get(first), published.get(second)
+    if date_a and date_b and date_a != date_b:
+        return first if date_a < date_b else second
+    votes = _quote_votes(first, second, article_sentences, scorer)
+    if votes:
+        return first if votes > 0 else second
+    if abs(alignment.first_coverage - alignment.second_coverage) >= COVERAGE_MARGIN:
+        return first if alignment.first_coverage < alignment.second_coverage else second
+    return first if order.index(first) < order.index(second) else second
+
+
+def _quote_votes(
+    first: int, second: int, article_sentences: Mapping[int, Sequence[int]], scorer: PairScorer
+) -> int:
+    """Positive when third-party articles quote `first`'s wording where the two differ,
+    negative when they quote `second`'s: a rewrite changes quotations, honest sources don't."""
+
+    def quotes(articles: Sequence[int]) -> list[list[str]]:
+        return [
+            _quote_words(quote.text)
+            for article in articles
+            for index in article_sentences[article]
+            for quote in scorer.sentences[index].info.quotes
+        ]
+
+    third = quotes([a for a in article_sentences if a not in {first, second}])
+    theirs = quotes([second])
+    if not third or not theirs:
+        return 0
+    votes = 0
+    for mine in quotes([first]):
+        other = max(theirs, key=lambda words: _longest_run(mine, words))
+        if mine == other or _longest_run(mine, other) < QUOTE_RUN:
+            continue
+        support_mine = max(_longest_run(mine, words) for words in third)
+        support_other = max(_longest_run(other, words) for words in third)
+        if max(support_mine, support_other) >= QUOTE_RUN and support_mine != support_other:
+            votes += 1 if support_mine > support_other else -1
+    return votes
+
+
+def _quote_words(text: str) -> list[str]:
+    return [fold(word) for word in _WORD.findall(text)]
+
+
+def _longest_run(first: list[str], second: list[str]) -> int:
+    """The longest run of words the two share, in order and contiguous."""
+    match = SequenceMatcher(None, first, second, autojunk=False).find_longest_match()
+    return match.size
+
+
+def _reaches(derived: Mapping[int, Derivation], start: int, target: int) -> bool:
+    """Whether following derived_from links from `start` arrives at `target`."""
+    seen: set[int] = set()
+    current: int | None = start
+    while current is not None and current not in seen:
+        if current == target:
+            return True
+        seen.add(current)
+        link = derived.get(current)
+        current = link.derived_from_id if link else None
+    return False
+
+
+def origin(article: int, derived: Mapping[int, Derivation]) -> int:
+    """The original an article derives from, following the chain; itself when original."""
+    seen: set[int] = set()
+    while article in derived and article not in seen:
+        seen.add(article)
+        article = derived[article].derived_from_id
+    return article

@@ -1,0 +1,122 @@
+"""Fit the pair scorer on MRPC train and write `scorer_weights.json`.
+
+    python -m claims.analysis.training [PATH_TO_msr_paraphrase_train.txt]
+
+A development tool: it needs scikit-learn, which the running engine does not. Only the train
+split is read; the threshold is the one that maximises F1 over 5-fold out-of-fold predictions.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from claims.analysis.embed import get_embedder
+from claims.analysis.features import Corpus, pair_features, sentence_info, token_features
+from claims.analysis.scorer import WEIGHTS_PATH
+
+DEFAULT_TRAIN = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "datasets"
+    / "mrpc"
+    / "msr_paraphrase_train.txt"
+)
+HIDDEN_UNITS = 16
+
+
+def read_mrpc(path: Path) -> list[tuple[int, str, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 5 and parts[0] in {"0", "1"}:
+            rows.append((int(parts[0]), parts[3], parts[4]))
+    return rows
+
+
+def mrpc_features(pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """(sentence-variant features, full-variant features) for sentence pairs, with word
+    frequencies taken from the same batch of sentences."""
+    embedder = get_embedder()
+    firsts = [first for first, _ in pairs]
+    seconds = [second for _, second in pairs]
+    vectors_a, tokens_a = embedder.encode_with_tokens(firsts)  # type: ignore[attr-defined]
+    vectors_b, tokens_b = embedder.encode_with_tokens(seconds)  # type: ignore[attr-defined]
+    infos_a = [sentence_info(text) for text in firsts]
+    infos_b = [sentence_info(text) for text in seconds]
+    corpus = Corpus.of(infos_a + infos_b)
+    sentence_rows, full_rows = [], []
+    for index in range(len(pairs)):
+        cosine = float(vectors_a[index] @ vectors_b[index])
+        row = pair_features(infos_a[index], infos_b[index], cosine, corpus)
+        sentence_rows.append(row)
+        full_rows.append(row + token_features(tokens_a[index], tokens_b[index]))
+    return np.asarray(sentence_rows), np.asarray(full_rows)
+
+
+def fit(features: np.ndarray, labels: np.ndarray) -> dict[str, object]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import StandardScaler
+
+    def models() -> tuple[StandardScaler, LogisticRegression, MLPClassifier]:
+        return (
+            StandardScaler(),
+            LogisticRegression(C=0.1, max_iter=5000),
+            MLPClassifier((HIDDEN_UNITS,), alpha=1.0, max_iter=3000, random_state=0),
+        )
+
+    def predict(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, tuple[object, ...]]:
+        scaler, linear, network = models()
+        standard = scaler.fit_transform(features[train])
+        linear.fit(standard, labels[train])
+        network.fit(standard, labels[train])
+        held_out = scaler.transform(features[test])
+        average = (linear.predict_proba(held_out)[:, 1] + network.predict_proba(held_out)[:, 1]) / 2
+        return average, (scaler, linear, network)
+
+    out_of_fold = np.zeros(len(labels))
+    for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(features, labels):
+        out_of_fold[test], _ = predict(train, test)
+    thresholds = np.arange(0.2, 0.8, 0.005)
+    scores = [f1_score(labels, out_of_fold >= t) for t in thresholds]
+    threshold = float(thresholds[int(np.argmax(scores))])
+    print(f"  out-of-fold F1 {max(scores) * 100:.2f} at threshold {threshold:.3f}")
+    everything = np.arange(len(labels))
+    _, (scaler, linear, network) = predict(everything, everything)
+    return {
+        "mean": scaler.mean_.tolist(),  # type: ignore[attr-defined]
+        "scale": scaler.scale_.tolist(),  # type: ignore[attr-defined]
+        "linear": linear.coef_[0].tolist(),  # type: ignore[attr-defined]
+        "linear_bias": float(linear.intercept_[0]),  # type: ignore[attr-defined]
+        "hidden": network.coefs_[0].tolist(),  # type: ignore[attr-defined]
+        "hidden_bias": network.intercepts_[0].tolist(),  # type: ignore[attr-defined]
+        "output": network.coefs_[1][:, 0].tolist(),  # type: ignore[attr-defined]
+        "output_bias": float(network.intercepts_[1][0]),  # type: ignore[attr-defined]
+        "threshold": threshold,
+        "out_of_fold_f1": round(float(max(scores)) * 100, 2),
+    }
+
+
+def main(argv: Sequence[str]) -> None:
+    path = Path(argv[0]) if argv else DEFAULT_TRAIN
+    rows = read_mrpc(path)
+    labels = np.asarray([label for label, _, _ in rows])
+    sentence_rows, full_rows = mrpc_features([(a, b) for _, a, b in rows])
+    weights = {}
+    for name, features in (("sentence", sentence_rows), ("full", full_rows)):
+        print(f"{name}: {features.shape[1]} features")
+        weights[name] = fit(features, labels)
+    weights["trained_on"] = {"file": path.name, "pairs": len(rows)}  # type: ignore[assignment]
+    WEIGHTS_PATH.write_text(json.dumps(weights, indent=None, separators=(",", ":")) + "\n")
+    print(f"wrote {WEIGHTS_PATH}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
