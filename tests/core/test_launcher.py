@@ -10,12 +10,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import psutil
 import pytest
+
+from newsdesk import embedded
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -26,8 +29,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def log_in(base_url: str, username: str, password: str) -> str:
-    """Log in through the real login form; returns the page it lands on."""
+def log_in(
+    base_url: str, username: str, password: str
+) -> tuple[str, urllib.request.OpenerDirector]:
+    """Log in through the real login form; returns the page it lands on and the session."""
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
@@ -41,7 +46,15 @@ def log_in(base_url: str, username: str, password: str) -> str:
     )
     with opener.open(request, timeout=30) as response:
         assert response.url == base_url, "the login did not land on the story list"
-        return str(response.read().decode())
+        return str(response.read().decode()), opener
+
+
+def status_of(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, str]:
+    try:
+        with opener.open(url, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 
 
 def processes_using(data_dir: Path, port: int) -> list[psutil.Process]:
@@ -54,7 +67,9 @@ def processes_using(data_dir: Path, port: int) -> list[psutil.Process]:
 
 
 @pytest.mark.worker
-def test_make_run_serves_the_demo_with_a_worker_and_stops_cleanly(tmp_path: Path) -> None:
+def test_make_run_serves_the_demo_survives_a_database_restart_and_stops_cleanly(
+    tmp_path: Path,
+) -> None:
     data_dir = tmp_path / "data"
     port = free_port()
     env = {
@@ -78,11 +93,20 @@ def test_make_run_serves_the_demo_with_a_worker_and_stops_cleanly(tmp_path: Path
         output = log_path.read_text()
         password = re.search(r"Log in as 'editor' with password '([^']+)'", output)
         assert password, output[-2000:]
-        story_list = log_in(f"http://127.0.0.1:{port}/", "editor", password.group(1))
+        base_url = f"http://127.0.0.1:{port}/"
+        story_list, session = log_in(base_url, "editor", password.group(1))
         assert "Callowford" in story_list
         children = psutil.Process(launcher.pid).children(recursive=True)
         commands = [" ".join(child.cmdline()) for child in children]
         assert any("celery" in command and "worker" in command for command in commands)
+
+        embedded.stop_postgres(data_dir)  # PostgreSQL goes away under the running app
+        status, page = status_of(session, base_url)
+        assert status == 503
+        assert "cannot reach its database" in page
+        embedded.start_postgres(data_dir)  # and comes back: no restart of the app
+        status, page = status_of(session, base_url)
+        assert status == 200 and "Callowford" in page
     finally:
         launcher.send_signal(signal.SIGTERM)
         launcher.wait(timeout=60)
