@@ -352,3 +352,17 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept for a while to lock out password guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M}"

@@ -164,6 +164,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+NEWSDESK_LOGIN_MAX_FAILURES = env_int("NEWSDESK_LOGIN_MAX_FAILURES", 5, minimum=1)
+NEWSDESK_LOGIN_LOCKOUT_MINUTES = env_int("NEWSDESK_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 LOGIN_REDIRECT_URL = "claims:story-list"
 LOGOUT_REDIRECT_URL = "login"
 
