@@ -86,3 +86,15 @@ def test_a_task_is_redelivered_only_after_the_longest_task_could_have_ended() ->
     assert settings.CELERY_TASK_ACKS_LATE is True
     timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert timeout > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_the_documented_production_environment_passes_check_deploy() -> None:
+    env = {key: value for key, value in os.environ.items() if key not in GOOD}
+    env.update(GOOD, PYTHONPATH=str(BASE_DIR), DEBUG="false", SECURE_HTTPS="true",
+               ALLOWED_HOSTS="news.example.org", SECRET_KEY="k3y-" + "x7Q" * 20)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
