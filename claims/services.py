@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -250,36 +251,76 @@ def story_analyze(
     generation: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> Story:
-    """Run every stage of the analysis in this process: segment, embed, then the engine.
+    """Run every stage of the analysis in this process: each article, then the story.
 
-    Safe to run again: each stage skips what is already done. ``generation`` ties the run to
-    the request that queued it; a run for an older generation stops.
+    The Celery tasks run the same stages, spread over workers. Safe to run again: each stage
+    skips what is already done. ``generation`` ties the run to the request that queued it; a
+    run for an older generation stops.
     """
     if generation is None:
         generation = story_request_analysis_inline(story=story)
-    started = Story.objects.filter(pk=story.pk, analysis_generation=generation).update(
-        analysis_state=AnalysisState.RUNNING, analysis_error=""
+    article_ids = story_analysis_start(story=story, generation=generation)
+    total = len(article_ids) + 1
+    for done, article_id in enumerate(article_ids):
+        if progress is not None:
+            progress(f"Splitting and embedding article {done + 1}", done, total)
+        article_prepare(article_id=article_id, generation=generation)
+    if progress is not None:
+        progress("Grouping claims", total - 1, total)
+    story = story_analysis_finish(story=story, generation=generation)
+    if progress is not None:
+        progress("Done", total, total)
+    return story
+
+
+def _current(story_id: int, generation: int) -> QuerySet[Story]:
+    return Story.objects.filter(pk=story_id, analysis_generation=generation)
+
+
+def story_analysis_start(*, story: Story, generation: int) -> list[int]:
+    """Mark the story as being analysed; returns the ids of the articles to prepare."""
+    article_ids = list(story.articles.order_by("id").values_list("pk", flat=True))
+    started = _current(story.pk, generation).update(
+        analysis_state=AnalysisState.RUNNING,
+        analysis_error="",
+        analysis_stage="Splitting and embedding the articles",
+        analysis_done=0,
+        analysis_total=len(article_ids) + 1,
     )
     if not started:
         raise AnalysisSuperseded(f"Story {story.pk} has a newer analysis than {generation}.")
-    articles = list(story.articles.order_by("id"))
-    Article.objects.filter(story=story).exclude(analysis_error="").update(analysis_error="")
-    total = 2 * len(articles) + 1
-    step = _ProgressRecorder(story=story, generation=generation, total=total, callback=progress)
-    failed: dict[int, str] = {}
-    for stage_name, stage in (
-        ("Splitting sentences", article_segment),
-        ("Embedding", article_embed),
-    ):
-        for article in articles:
-            step.advance(f"{stage_name}: {article}")
-            if article.pk not in failed:
-                error = _article_stage_error(article=article, stage=stage)
-                if error:
-                    failed[article.pk] = error
-    step.advance("Grouping claims")
+    Article.objects.filter(pk__in=article_ids).exclude(analysis_error="").update(analysis_error="")
+    return article_ids
+
+
+def article_prepare(*, article_id: int, generation: int) -> None:
+    """Split and embed one article; a failure is recorded on the article, not the story."""
+    article = Article.objects.select_related("story").get(pk=article_id)
+    if not _current(article.story_id, generation).exists():
+        raise AnalysisSuperseded(f"Story {article.story_id} has a newer analysis.")
+    for stage in (article_segment, article_embed):
+        if _article_stage_error(article=article, stage=stage):
+            break
+    _current(article.story_id, generation).update(
+        analysis_stage=f"Split and embedded: {article}"[:100],
+        analysis_done=Least(F("analysis_done") + 1, F("analysis_total") - 1),
+    )
+
+
+def story_analysis_finish(*, story: Story, generation: int) -> Story:
+    """Group the prepared articles' sentences into claims and mark the story analysed."""
+    if not _current(story.pk, generation).update(analysis_stage="Grouping claims"):
+        raise AnalysisSuperseded(f"Story {story.pk} has a newer analysis.")
+    failed = dict(story.articles.exclude(analysis_error="").values_list("pk", "analysis_error"))
     story_group_claims(story=story, skip=set(failed))
-    step.finish()
+    finished = _current(story.pk, generation).update(
+        analysis_state=AnalysisState.ANALYZED,
+        analysis_stage="Done",
+        analysis_done=F("analysis_total"),
+        analyzed_at=timezone.now(),
+    )
+    if not finished:
+        raise AnalysisSuperseded(f"Story {story.pk} has a newer analysis.")
     if failed:
         story_note_failed_articles(story=story, generation=generation, failed=failed)
     story.refresh_from_db()
@@ -287,7 +328,7 @@ def story_analyze(
 
 
 def _article_stage_error(*, article: Article, stage: Callable[..., object]) -> str:
-    """Run one stage for one article; a failure is recorded on the article, not the story.
+    """Run one stage for one article; a failure is recorded on the article.
 
     Database errors are not the article's fault: they propagate, so the task is retried.
     """
@@ -327,42 +368,6 @@ def story_mark_failed(*, story_id: int, generation: int, error: str) -> None:
     Story.objects.filter(pk=story_id, analysis_generation=generation).update(
         analysis_state=AnalysisState.FAILED, analysis_error=error[:5000]
     )
-
-
-class _ProgressRecorder:
-    def __init__(
-        self, *, story: Story, generation: int, total: int, callback: ProgressCallback | None
-    ) -> None:
-        self.story, self.generation, self.total, self.callback = story, generation, total, callback
-        self.done = 0
-
-    def advance(self, stage: str) -> None:
-        self._record(stage[:100], self.done)
-        self.done += 1
-
-    def finish(self) -> None:
-        updated = Story.objects.filter(
-            pk=self.story.pk, analysis_generation=self.generation
-        ).update(
-            analysis_state=AnalysisState.ANALYZED,
-            analysis_stage="Done",
-            analysis_done=self.total,
-            analysis_total=self.total,
-            analyzed_at=timezone.now(),
-        )
-        if not updated:
-            raise AnalysisSuperseded(f"Story {self.story.pk} has a newer analysis.")
-        if self.callback is not None:
-            self.callback("Done", self.total, self.total)
-
-    def _record(self, stage: str, done: int) -> None:
-        updated = Story.objects.filter(
-            pk=self.story.pk, analysis_generation=self.generation
-        ).update(analysis_stage=stage, analysis_done=done, analysis_total=self.total)
-        if not updated:
-            raise AnalysisSuperseded(f"Story {self.story.pk} has a newer analysis.")
-        if self.callback is not None:
-            self.callback(stage, done, self.total)
 
 
 def article_segment(*, article: Article) -> int:

@@ -3,6 +3,7 @@ article does not stop the others."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -57,7 +58,7 @@ def test_one_failing_article_is_reported_and_the_others_are_analysed(monkeypatch
     story = make_story()
     make_article(story, "The tram line reopened today. Riders cheered.", source="good.txt")
     make_article(story, "POISON sentence that the splitter cannot take.", source="bad.txt")
-    from claims.analysis import segment as segment_module
+    segment_module = importlib.import_module("claims.analysis.segment")
 
     real_segment = segment_module.segment
 

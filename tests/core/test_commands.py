@@ -132,8 +132,9 @@ def test_analyze_prints_plain_progress_lines_when_not_on_a_terminal() -> None:
     err = io.StringIO()
     call_command("analyze", story.slug, stdout=io.StringIO(), stderr=err)
     lines = err.getvalue().splitlines()
-    assert lines[0].startswith("[0/3] Splitting sentences")
-    assert lines[-1] == "[3/3] Done"
+    assert lines[0] == "[0/2] Splitting and embedding article 1"
+    assert lines[1] == "[1/2] Grouping claims"
+    assert lines[-1] == "[2/2] Done"
 
 
 def run_manage(*args: str) -> subprocess.CompletedProcess[str]:
