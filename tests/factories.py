@@ -39,3 +39,22 @@ def live_database_url() -> str:
     port = f":{db['PORT']}" if db["PORT"] else ""
     password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
     return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+
+
+LOCK_STORY_PIECES = (
+    "The canal lock at Fenwick reopened on {day} after {n} weeks of repairs.",
+    "Engineers replaced {n} gates, the waterways trust said.",
+    '"We expect {n} boats a day by summer," the lock keeper said.',
+    "Residents had complained about the noise for {n} months.",
+)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def lock_story_bodies(count: int) -> dict[str, str]:
+    """Article bodies about one invented event, differing in their numbers and days."""
+    bodies = {}
+    for n in range(count):
+        day = WEEKDAYS[n % len(WEEKDAYS)]
+        pieces = [piece.format(day=day, n=n + 2) for piece in LOCK_STORY_PIECES]
+        bodies[f"{day.lower()}-{n}.txt"] = " ".join(pieces)
+    return bodies

@@ -14,7 +14,7 @@ from claims.analysis.types import Claim as EngineClaim
 from claims.analysis.types import SentenceRef, StoryAnalysis
 from claims.models import AnalysisState, Claim, Review, Sentence, Story
 from claims.services import story_analyze, story_request_analysis, story_store_analysis
-from tests.factories import make_article, make_story
+from tests.factories import lock_story_bodies, make_article, make_story
 from tests.workers import start_worker, stop_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -25,13 +25,6 @@ QUICK_REDELIVERY = {
     "NEWSDESK_VISIBILITY_TIMEOUT": "45",
     "NEWSDESK_RESTORE_INTERVAL": "2",
 }
-PIECES = [
-    "The canal lock at Fenwick reopened on {day} after {n} weeks of repairs.",
-    "Engineers replaced {n} gates, the waterways trust said.",
-    '"We expect {n} boats a day by summer," the lock keeper said.',
-    "Residents had complained about the noise for {n} months.",
-]
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
 
 def task_ids(log: Path, event: str) -> set[str]:
@@ -47,10 +40,7 @@ def test_a_worker_killed_mid_analysis_leaves_it_done_once_with_reviews_kept(
     tmp_path: Path, editor: Any, empty_queue: None
 ) -> None:
     story = make_story("canal-lock", "Canal lock reopens")
-    bodies = {
-        f"{day.lower()}.txt": " ".join(piece.format(day=day, n=n) for piece in PIECES)
-        for n, day in enumerate(DAYS, start=2)
-    }
+    bodies = lock_story_bodies(6)
     sources = list(bodies)
     for source in sources[:3]:
         make_article(story, bodies[source], source=source)
