@@ -186,6 +186,7 @@ class StoryForm(forms.Form):
                     url,
                     max_bytes=settings.NEWSDESK_MAX_ARTICLE_BYTES,
                     timeout=settings.NEWSDESK_URL_TIMEOUT,
+                    allow_private=settings.NEWSDESK_FETCH_PRIVATE_URLS,
                 )
             except IngestError as error:
                 self.add_error("urls", str(error))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import http.client
+import ipaddress
 import re
 import socket
 import ssl
@@ -138,11 +139,21 @@ def parse_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedArtic
 
 
 def fetch_url(
-    url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = 15.0
+    url: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = 15.0,
+    allow_private: bool = True,
 ) -> ParsedArticle:
-    """Download a web page (bounded in time and size) and parse it."""
+    """Download a web page (bounded in time and size) and parse it.
+
+    With ``allow_private=False`` (the web form), addresses that resolve to this machine or a
+    private network are refused, at the start and after every redirect.
+    """
     _check_web_url(url)
-    download = _download(url, max_bytes=max_bytes, timeout=timeout)
+    if not allow_private:
+        _check_public_host(url)
+    download = _download(url, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
     if not download.data.strip():
         raise IngestError(f"{url} returned an empty page: there is no article text in it.")
     kind = _format_for_content_type(download.content_type, url, download.data)
@@ -914,9 +925,13 @@ class _BlockedRedirect(urllib.error.URLError):
 
 
 class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a few redirects, only to http(s) addresses."""
+    """Follow a few redirects, only to http(s) addresses (and public ones when asked)."""
 
     max_redirections = _MAX_REDIRECTS
+
+    def __init__(self, *, allow_private: bool = True) -> None:
+        super().__init__()
+        self.allow_private = allow_private
 
     def redirect_request(
         self,
@@ -929,7 +944,27 @@ class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         if _url_scheme(newurl) not in ("http", "https"):
             raise _BlockedRedirect(f"it redirects to a non-web address ({newurl})")
+        if not self.allow_private and not _host_is_public(_host(newurl)):
+            raise _BlockedRedirect(f"it redirects to a private address ({newurl})")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _host_is_public(host: str) -> bool:
+    """True when every address the host name resolves to is a public one."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return True  # unresolvable: the fetch itself will say so in plain words
+    addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+    return all(address.is_global for address in addresses)
+
+
+def _check_public_host(url: str) -> None:
+    if not _host_is_public(_host(url)):
+        raise IngestError(
+            f"Could not fetch {url}: it points to this server or a private network, "
+            "which Newsdesk does not fetch from the web form."
+        )
 
 
 def _check_web_url(url: str) -> None:
@@ -981,9 +1016,9 @@ def _read_limited(
         chunks.append(chunk)
 
 
-def _download(url: str, *, max_bytes: int, timeout: float) -> _Download:
+def _download(url: str, *, max_bytes: int, timeout: float, allow_private: bool) -> _Download:
     """GET the URL with a time and size bound; IngestError with the reason on failure."""
-    opener = urllib.request.build_opener(_WebOnlyRedirects())
+    opener = urllib.request.build_opener(_WebOnlyRedirects(allow_private=allow_private))
     request = urllib.request.Request(
         url, headers={"User-Agent": USER_AGENT, "Accept": "text/html, text/plain;q=0.9, */*;q=0.5"}
     )

@@ -190,6 +190,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 NEWSDESK_MAX_ARTICLE_BYTES = env_int("NEWSDESK_MAX_UPLOAD_MB", 5, minimum=1) * 1024 * 1024
 NEWSDESK_MAX_UPLOAD_FILES = env_int("NEWSDESK_MAX_UPLOAD_FILES", 50, minimum=1)
 NEWSDESK_SITE_URL = env_str("NEWSDESK_SITE_URL", "http://127.0.0.1:8000")
+# The web form never fetches this server or private networks unless this is set.
+NEWSDESK_FETCH_PRIVATE_URLS = env_bool("NEWSDESK_FETCH_PRIVATE_URLS", False)
 NEWSDESK_URL_TIMEOUT = env_int("NEWSDESK_URL_TIMEOUT", 15, minimum=1)
 # Django's own ceiling sits well above ours, so that the form can answer "too many files" in
 # plain words and keep the rest of what was sent.

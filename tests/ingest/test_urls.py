@@ -142,3 +142,20 @@ def test_unknown_host() -> None:
         fetch_url(url, timeout=5)
     message = _message(caught)
     assert message.startswith(f"Could not fetch {url}: ")
+
+
+def test_private_addresses_are_refused_when_asked(web_server: str) -> None:
+    with pytest.raises(IngestError, match="points to this server or a private network"):
+        fetch_url(f"{web_server}/article.html", allow_private=False)
+    assert fetch_url(f"{web_server}/article.html", allow_private=True).title
+
+
+def test_a_redirect_to_a_private_address_is_refused_when_asked(
+    web_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claims.ingest
+
+    answers = iter([True])  # the first address passes as public; the redirect's does not
+    monkeypatch.setattr(claims.ingest, "_host_is_public", lambda host: next(answers, False))
+    with pytest.raises(IngestError, match="redirects to a private address"):
+        fetch_url(f"{web_server}/moved", allow_private=False)

@@ -165,8 +165,15 @@ A harbour crane toppled in Tuesday's gale, the port authority said. Nobody was h
 """
 
 
+@pytest.fixture
+def article_server(local_article_server: str, settings: Any) -> str:
+    """The local article server, which the web form may fetch from in these tests only."""
+    settings.NEWSDESK_FETCH_PRIVATE_URLS = True
+    return local_article_server
+
+
 @pytest.fixture(scope="session")
-def article_server() -> Iterator[str]:
+def local_article_server() -> Iterator[str]:
     """A local web server with one article at /crane.txt (everything else is a 404)."""
 
     class Handler(BaseHTTPRequestHandler):

@@ -232,3 +232,13 @@ def test_the_same_text_twice_is_reported_not_stored_twice(
     html = response.content.decode()
     assert "Skipped &#x27;pasted text&#x27;: the same text is already in this story" in html
     assert Story.objects.get(slug="bridge").articles.count() == 4
+
+
+def test_the_form_never_fetches_this_server_or_a_private_network(
+    editor_client: Client, local_article_server: str
+) -> None:
+    for url in (f"{local_article_server}/crane.txt", "http://10.0.0.1/a.html", "http://[::1]/a"):
+        response = editor_client.post("/stories/new/", {"title": "Ferry", "text": "", "urls": url})
+        assert response.status_code == 200, url
+        assert "points to this server or a private network" in response.content.decode(), url
+    assert not Story.objects.exists()
