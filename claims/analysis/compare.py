@@ -27,14 +27,16 @@ from claims.analysis.quotes import (
 from claims.analysis.types import ConflictKind
 
 _RAW_WORD = re.compile(r"[\w’'-]+")
-_TITLES = frozenset(
-    "gen general president pres secretary sec minister mr mrs ms dr sir lord "
-    "senator sen rep governor gov mayor judge chief former us u.s".split()
+_TITLES_TEXT = (
+    "gen general president pres secretary sec minister mr mrs ms dr sir lord senator sen rep "
+    "governor gov mayor judge chief former us u.s"
 )
-_NOT_NAMES = STOPWORDS | frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december".split()
+_TITLES = frozenset(_TITLES_TEXT.split())
+_NOT_NAMES_TEXT = (
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december"
 )
+_NOT_NAMES = STOPWORDS | frozenset(_NOT_NAMES_TEXT.split())
 QUOTE_RELATED = 0.3
 
 
@@ -207,6 +209,5 @@ def sound_key(name: str) -> str:
 def negation_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
     if not negation_mismatch(first, second):
         return []
-    first_denies = bool(first.negated_words - second.negated_words & second.content)
-    stated, denied = (second, first) if first_denies else (first, second)
+    stated, denied = (second, first) if first.negated_words else (first, second)
     return [Difference("negation", f"“{_short(stated.text, 60)}” vs “{_short(denied.text, 60)}”")]

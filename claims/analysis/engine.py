@@ -10,11 +10,18 @@ not loaded and the sentence-only scorer is used.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from typing import cast
 
 import numpy as np
 
 from claims.analysis.align import PairScorer, StorySentence, group_claims
-from claims.analysis.embed import EMBEDDING_DIMENSIONS, Embedder, get_embedder, has_tokens
+from claims.analysis.embed import (
+    EMBEDDING_DIMENSIONS,
+    Embedder,
+    TokenEmbedder,
+    get_embedder,
+    has_tokens,
+)
 from claims.analysis.entities import find_entities
 from claims.analysis.features import sentence_info
 from claims.analysis.review import carry_over
@@ -139,7 +146,7 @@ def _embed(
         texts = [item.text for item in segments[article.id]]
         statements = [i for i, item in enumerate(segments[article.id]) if item.is_claim]
         if with_tokens:
-            vectors, token_rows = embedder.encode_with_tokens(texts)  # type: ignore[attr-defined]
+            vectors, token_rows = cast(TokenEmbedder, embedder).encode_with_tokens(texts)
             for index in statements:
                 tokens[(article.id, index)] = token_rows[index]
         elif article.id not in embeddings:

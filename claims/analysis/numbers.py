@@ -123,7 +123,9 @@ def compatible(first: Quantity, second: Quantity) -> bool:
     if first.kind != second.kind or first.unit != second.unit:
         return True  # not comparable: nothing contradicts
     if first.kind == "date":
-        return all(a is None or b is None or a == b for a, b in zip(first.parts, second.parts))
+        return all(
+            a is None or b is None or a == b for a, b in zip(first.parts, second.parts, strict=True)
+        )
     tolerance = 0.0
     if first.kind == "percent":
         tolerance = 0.5
@@ -189,7 +191,7 @@ def _next_is_number_word(tokens: list[_Token], index: int) -> bool:
 
 
 def _word_fraction_at(tokens: list[_Token], index: int) -> tuple[float, int, bool] | None:
-    """"a dozen" (12) or nothing; fractions are handled as percents elsewhere."""
+    """ "a dozen" (12) or nothing; fractions are handled as percents elsewhere."""
     word = tokens[index].lower
     if word in {"a", "an"} and index + 1 < len(tokens) and tokens[index + 1].lower == "dozen":
         return 12.0, index + 2, True
@@ -235,9 +237,9 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     if currency:
         kind, unit = "money", currency
     elif cursor < len(tokens):
-        if tokens[cursor].text == "-" and cursor + 1 < len(tokens):
-            if tokens[cursor + 1].lower in _UNITS:  # "48-hour", "60-km"
-                cursor += 1
+        hyphen = tokens[cursor].text == "-" and cursor + 1 < len(tokens)
+        if hyphen and tokens[cursor + 1].lower in _UNITS:  # "48-hour", "60-km"
+            cursor += 1
         unit_word = tokens[cursor].lower
         if unit_word == "per" and cursor + 1 < len(tokens) and tokens[cursor + 1].lower == "cent":
             unit_word, cursor = "%", cursor + 1
@@ -259,7 +261,9 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     low, high = _bounds(tokens, start_index, value - precision, value + precision)
     end = tokens[cursor - 1].end
     noun = _noun_after(tokens, cursor) if kind == "count" else ""
-    return Quantity(kind, unit, low, high, sentence[token.start : end], token.start, end, noun), cursor
+    return Quantity(
+        kind, unit, low, high, sentence[token.start : end], token.start, end, noun
+    ), cursor
 
 
 def _and_a_half(tokens: list[_Token], index: int) -> bool:
@@ -270,7 +274,7 @@ def _and_a_half(tokens: list[_Token], index: int) -> bool:
 def _hour_and_a_half(
     tokens: list[_Token], index: int, cursor: int, sentence: str
 ) -> tuple[Quantity, int] | None:
-    """"an hour and a half", "one day": a single unit written in words."""
+    """ "an hour and a half", "one day": a single unit written in words."""
     if cursor >= len(tokens) or tokens[cursor].lower not in _UNITS:
         return None
     kind, unit, factor = _UNITS[tokens[cursor].lower]
@@ -286,7 +290,7 @@ def _hour_and_a_half(
 
 
 def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity, int] | None:
-    """"half", "a third", "two-thirds", "three quarters" as percents."""
+    """ "half", "a third", "two-thirds", "three quarters" as percents."""
     word = tokens[index].lower
     count, cursor = 1.0, index
     if word in {"a", "one"} or (word in _SMALL and word not in {"no", "an"}):
@@ -348,14 +352,16 @@ def _date_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity,
     """Weekdays, "May 2025", "January 5", "5 January 2026", "Jan. 5, 2026"."""
     word = tokens[index].lower
     if word in _WEEKDAYS and tokens[index].text[0].isupper():
-        day = float(_WEEKDAYS[word])
+        weekday = float(_WEEKDAYS[word])
         token = tokens[index]
-        return Quantity("weekday", "", day, day, token.text, token.start, token.end), index + 1
+        return Quantity(
+            "weekday", "", weekday, weekday, token.text, token.start, token.end
+        ), index + 1
     day: int | None = None
     cursor = index
-    if tokens[index].text.isdigit() and index + 1 < len(tokens):
-        if tokens[index + 1].lower in _MONTHS and 1 <= int(tokens[index].text) <= 31:
-            day, cursor = int(tokens[index].text), index + 1
+    leading_day = tokens[index].text.isdigit() and index + 1 < len(tokens)
+    if leading_day and tokens[index + 1].lower in _MONTHS and 1 <= int(tokens[index].text) <= 31:
+        day, cursor = int(tokens[index].text), index + 1
     month_word = tokens[cursor].lower
     if month_word not in _MONTHS or not tokens[cursor].text[0].isupper():
         return None
@@ -365,9 +371,9 @@ def _date_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity,
     cursor += 1
     if cursor < len(tokens) and tokens[cursor].text == ".":
         cursor += 1
-    if day is None and cursor < len(tokens) and tokens[cursor].text.isdigit():
-        if 1 <= int(tokens[cursor].text) <= 31 and len(tokens[cursor].text) <= 2:
-            day, cursor = int(tokens[cursor].text), cursor + 1
+    following_day = day is None and cursor < len(tokens) and tokens[cursor].text.isdigit()
+    if following_day and 1 <= int(tokens[cursor].text) <= 31 and len(tokens[cursor].text) <= 2:
+        day, cursor = int(tokens[cursor].text), cursor + 1
     year: int | None = None
     probe = cursor + 1 if cursor < len(tokens) and tokens[cursor].text == "," else cursor
     if probe < len(tokens) and re.fullmatch(r"(18|19|20)\d\d", tokens[probe].text):

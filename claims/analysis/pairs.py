@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from difflib import SequenceMatcher
+from typing import cast
+
+import numpy as np
 
 from claims.analysis.align import PairScorer, StorySentence
 from claims.analysis.compare import sentence_conflicts
-from claims.analysis.embed import Embedder, get_embedder, has_tokens
+from claims.analysis.embed import Embedder, TokenEmbedder, get_embedder, has_tokens
 from claims.analysis.features import NEGATIONS, fold, sentence_info, words_of
 from claims.analysis.scorer import combiner
 from claims.analysis.types import PairVerdict, SentenceRef
@@ -37,12 +40,15 @@ def compare_pairs(
         return []
     embedder = embedder or get_embedder()
     texts = [text for pair in pairs for text in pair]
+    tokens: list[np.ndarray] | list[None]
     if has_tokens(embedder):
-        vectors, tokens = embedder.encode_with_tokens(texts)  # type: ignore[attr-defined]
+        vectors, tokens = cast(TokenEmbedder, embedder).encode_with_tokens(texts)
     else:
         vectors, tokens = embedder.encode(texts), [None] * len(texts)
     sentences = [
-        StorySentence(SentenceRef(index % 2, index), sentence_info(text), vectors[index], tokens[index])
+        StorySentence(
+            SentenceRef(index % 2, index), sentence_info(text), vectors[index], tokens[index]
+        )
         for index, text in enumerate(texts)
     ]
     scorer = PairScorer(sentences)

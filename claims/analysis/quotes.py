@@ -30,11 +30,12 @@ _SPEAKER_AFTER = re.compile(
     r"(?P<who>[^.;:!?,]{1,60}(?:,\s*[A-Z][^.;:!?,]{1,40})?)\s*(?=[.;:!?,]|$)"
 )
 _ACCORDING = re.compile(rf"\b[Aa]ccording to (?P<who>{_NAME}|{_ROLE})")
-_TITLES = frozenset(
-    "us u.s. president secretary of state gen general mr mrs ms dr former current the "
-    "minister prime senator sen rep governor gov mayor chief harbour master spokesman "
-    "spokeswoman spokesperson regional official officials".split()
+_TITLES_TEXT = (
+    "us u.s. president secretary of state gen general mr mrs ms dr former current the minister "
+    "prime senator sen rep governor gov mayor chief harbour master spokesman spokeswoman "
+    "spokesperson regional official officials"
 )
+_TITLES = frozenset(_TITLES_TEXT.split())
 _PRONOUNS = frozenset({"he", "she", "they"})
 _WORD = re.compile(r"[\w’'-]+")
 
@@ -102,7 +103,9 @@ def same_speaker(first: str | None, second: str | None) -> bool | None:
     a, b = speaker_key(first), speaker_key(second)
     if not a or not b:
         return None
-    return any(x == y or (min(len(x), len(y)) >= 4 and fuzz.ratio(x, y) >= 80) for x in a for y in b)
+    return any(
+        x == y or (min(len(x), len(y)) >= 4 and fuzz.ratio(x, y) >= 80) for x in a for y in b
+    )
 
 
 def word_diff(first: str, second: str) -> str:

@@ -27,8 +27,8 @@ def carry_over(
         for key in keys:
             claims_of_sentence.setdefault(key, []).append(index)
     candidates: list[tuple[float, str, Hashable, int]] = []
-    for old_key, keys in old.items():
-        old_set = frozenset(keys)
+    for old_key, old_keys in old.items():
+        old_set = frozenset(old_keys)
         touched = {index for key in old_set for index in claims_of_sentence.get(key, [])}
         for index in touched:
             union = len(old_set | new_sets[index])

@@ -1,7 +1,8 @@
 """The learned pair scorer: how likely two sentences state the same thing.
 
-A logistic regression and a one-hidden-layer network, both fitted on MRPC train by
-`python -m claims.analysis.training` and stored in `scorer_weights.json`, are averaged. There
+A logistic regression and five one-hidden-layer networks (different seeds), all fitted on
+MRPC train by `python -m claims.analysis.training` and stored in `scorer_weights.json`, are
+averaged. There
 are two variants: `full` also uses the model's token vectors, `sentence` uses only sentence
 vectors and words (for embedders that cannot give token vectors).
 """
@@ -12,7 +13,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -26,36 +27,39 @@ class Combiner:
     scale: np.ndarray
     linear: np.ndarray
     linear_bias: float
-    hidden: np.ndarray
-    hidden_bias: np.ndarray
-    output: np.ndarray
-    output_bias: float
+    networks: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, float], ...]  # (W1, b1, w2, b2)
     threshold: float  # probability at or above which a pair is a paraphrase (chosen on train)
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Combiner:
-        def array(name: str) -> np.ndarray:
-            return np.asarray(data[name], dtype=np.float64)
-
+    def from_json(cls, data: dict[str, Any]) -> Combiner:
+        networks = tuple(
+            (
+                np.asarray(network["hidden"], dtype=np.float64),
+                np.asarray(network["hidden_bias"], dtype=np.float64),
+                np.asarray(network["output"], dtype=np.float64),
+                float(network["output_bias"]),
+            )
+            for network in data["networks"]
+        )
         return cls(
-            mean=array("mean"),
-            scale=array("scale"),
-            linear=array("linear"),
-            linear_bias=float(data["linear_bias"]),  # type: ignore[arg-type]
-            hidden=array("hidden"),
-            hidden_bias=array("hidden_bias"),
-            output=array("output"),
-            output_bias=float(data["output_bias"]),  # type: ignore[arg-type]
-            threshold=float(data["threshold"]),  # type: ignore[arg-type]
+            mean=np.asarray(data["mean"], dtype=np.float64),
+            scale=np.asarray(data["scale"], dtype=np.float64),
+            linear=np.asarray(data["linear"], dtype=np.float64),
+            linear_bias=float(data["linear_bias"]),
+            networks=networks,
+            threshold=float(data["threshold"]),
         )
 
     def probability(self, features: np.ndarray) -> np.ndarray:
-        """Paraphrase probability for each row of an (n, features) array."""
+        """Paraphrase probability for each row of an (n, features) array: the mean of the
+        logistic regression and of the average of the small networks."""
         standard = (np.atleast_2d(features) - self.mean) / self.scale
         linear = _sigmoid(standard @ self.linear + self.linear_bias)
-        hidden = np.maximum(standard @ self.hidden + self.hidden_bias, 0.0)
-        network = _sigmoid(hidden @ self.output + self.output_bias)
-        result: np.ndarray = (linear + network) / 2
+        networks = [
+            _sigmoid(np.maximum(standard @ hidden + hidden_bias, 0.0) @ output + output_bias)
+            for hidden, hidden_bias, output, output_bias in self.networks
+        ]
+        result: np.ndarray = (linear + np.mean(networks, axis=0)) / 2
         return result
 
 

@@ -69,7 +69,9 @@ def find_derived(
             found.append(derivation)
     derived: dict[int, Derivation] = {}
     for derivation in sorted(found, key=lambda item: -item.score):
-        if derivation.article_id in derived or _reaches(derived, derivation.derived_from_id, derivation.article_id):
+        if derivation.article_id in derived or _reaches(
+            derived, derivation.derived_from_id, derivation.article_id
+        ):
             continue
         derived[derivation.article_id] = derivation
     return derived

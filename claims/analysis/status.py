@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 from claims.analysis.align import StorySentence
 from claims.analysis.compare import sentence_conflicts
 from claims.analysis.sources import origin
-from claims.analysis.types import Claim, ClaimStatus, Conflict, ConflictKind, Derivation, SentenceRef
+from claims.analysis.types import (
+    Claim,
+    ClaimStatus,
+    Conflict,
+    ConflictKind,
+    Derivation,
+    SentenceRef,
+)
 
 CONFLICT_KINDS: tuple[ConflictKind, ...] = ("number", "quote", "attribution", "entity", "negation")
 
@@ -34,11 +42,9 @@ def build_claim(
             if a.ref.article_id == b.ref.article_id:
                 continue
             for difference in sentence_conflicts(a.info, b.info):
-                found.setdefault((difference.kind, difference.detail), set()).update(
-                    {a.ref, b.ref}
-                )
+                found.setdefault((difference.kind, difference.detail), set()).update({a.ref, b.ref})
     conflicts = tuple(
-        Conflict(kind=kind, detail=detail, members=tuple(sorted(refs)))  # type: ignore[arg-type]
+        Conflict(kind=cast(ConflictKind, kind), detail=detail, members=tuple(sorted(refs)))
         for (kind, detail), refs in found.items()
         if kind in CONFLICT_KINDS
     )

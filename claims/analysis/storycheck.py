@@ -8,6 +8,7 @@ its original; each entry of `claims` has a `status`, `conflict_kinds` and `sente
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Iterable
@@ -58,12 +59,13 @@ def load_story(folder: Path) -> LoadedStory:
 
 def read_article(path: Path) -> tuple[str, date | None]:
     """The clean body and date, through the project's ingest parser when it is there."""
-    try:
-        from claims.ingest import parse_path
+    try:  # the ingest module is the Django app's, so it is looked up, not imported
+        ingest = importlib.import_module("claims.ingest")
     except ImportError:  # pragma: no cover - the parser is part of the project
         return _simple_body(path.read_text(encoding="utf-8")), None
-    parsed = parse_path(path)
-    return parsed.body, parsed.published
+    parsed = ingest.parse_path(path)
+    published: date | None = parsed.published
+    return str(parsed.body), published
 
 
 def _simple_body(text: str) -> str:
@@ -177,7 +179,9 @@ def _main_claim(refs: set[SentenceRef], claim_of: dict[SentenceRef, Claim]) -> C
     claims = [claim_of[ref] for ref in refs if ref in claim_of]
     if not claims:
         return None
-    return max(claims, key=lambda claim: (sum(ref in refs for ref in claim.members), -len(claim.members)))
+    return max(
+        claims, key=lambda claim: (sum(ref in refs for ref in claim.members), -len(claim.members))
+    )
 
 
 def _entity_report(story: LoadedStory, analysis: StoryAnalysis) -> dict[str, Any]:

@@ -12,10 +12,11 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 
-from claims.analysis.embed import get_embedder
+from claims.analysis.embed import TokenEmbedder, get_embedder, has_tokens
 from claims.analysis.features import Corpus, pair_features, sentence_info, token_features
 from claims.analysis.scorer import WEIGHTS_PATH
 
@@ -27,6 +28,7 @@ DEFAULT_TRAIN = (
     / "msr_paraphrase_train.txt"
 )
 HIDDEN_UNITS = 16
+NETWORKS = 5
 
 
 def read_mrpc(path: Path) -> list[tuple[int, str, str]]:
@@ -44,8 +46,11 @@ def mrpc_features(pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndar
     embedder = get_embedder()
     firsts = [first for first, _ in pairs]
     seconds = [second for _, second in pairs]
-    vectors_a, tokens_a = embedder.encode_with_tokens(firsts)  # type: ignore[attr-defined]
-    vectors_b, tokens_b = embedder.encode_with_tokens(seconds)  # type: ignore[attr-defined]
+    if not has_tokens(embedder):
+        raise SystemExit("the embedder gives no token vectors")
+    token_embedder = cast(TokenEmbedder, embedder)
+    vectors_a, tokens_a = token_embedder.encode_with_tokens(firsts)
+    vectors_b, tokens_b = token_embedder.encode_with_tokens(seconds)
     infos_a = [sentence_info(text) for text in firsts]
     infos_b = [sentence_info(text) for text in seconds]
     corpus = Corpus.of(infos_a + infos_b)
@@ -65,21 +70,20 @@ def fit(features: np.ndarray, labels: np.ndarray) -> dict[str, object]:
     from sklearn.neural_network import MLPClassifier
     from sklearn.preprocessing import StandardScaler
 
-    def models() -> tuple[StandardScaler, LogisticRegression, MLPClassifier]:
-        return (
-            StandardScaler(),
-            LogisticRegression(C=0.1, max_iter=5000),
-            MLPClassifier((HIDDEN_UNITS,), alpha=1.0, max_iter=3000, random_state=0),
-        )
-
-    def predict(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, tuple[object, ...]]:
-        scaler, linear, network = models()
+    def predict(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, tuple[Any, ...]]:
+        scaler = StandardScaler()
         standard = scaler.fit_transform(features[train])
-        linear.fit(standard, labels[train])
-        network.fit(standard, labels[train])
+        linear = LogisticRegression(C=0.1, max_iter=5000).fit(standard, labels[train])
+        networks = [
+            MLPClassifier((HIDDEN_UNITS,), alpha=1.0, max_iter=3000, random_state=seed).fit(
+                standard, labels[train]
+            )
+            for seed in range(NETWORKS)
+        ]
         held_out = scaler.transform(features[test])
-        average = (linear.predict_proba(held_out)[:, 1] + network.predict_proba(held_out)[:, 1]) / 2
-        return average, (scaler, linear, network)
+        network_mean = np.mean([n.predict_proba(held_out)[:, 1] for n in networks], axis=0)
+        average = (linear.predict_proba(held_out)[:, 1] + network_mean) / 2
+        return average, (scaler, linear, networks)
 
     out_of_fold = np.zeros(len(labels))
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(features, labels):
@@ -89,16 +93,21 @@ def fit(features: np.ndarray, labels: np.ndarray) -> dict[str, object]:
     threshold = float(thresholds[int(np.argmax(scores))])
     print(f"  out-of-fold F1 {max(scores) * 100:.2f} at threshold {threshold:.3f}")
     everything = np.arange(len(labels))
-    _, (scaler, linear, network) = predict(everything, everything)
+    _, (scaler, linear, networks) = predict(everything, everything)
     return {
-        "mean": scaler.mean_.tolist(),  # type: ignore[attr-defined]
-        "scale": scaler.scale_.tolist(),  # type: ignore[attr-defined]
-        "linear": linear.coef_[0].tolist(),  # type: ignore[attr-defined]
-        "linear_bias": float(linear.intercept_[0]),  # type: ignore[attr-defined]
-        "hidden": network.coefs_[0].tolist(),  # type: ignore[attr-defined]
-        "hidden_bias": network.intercepts_[0].tolist(),  # type: ignore[attr-defined]
-        "output": network.coefs_[1][:, 0].tolist(),  # type: ignore[attr-defined]
-        "output_bias": float(network.intercepts_[1][0]),  # type: ignore[attr-defined]
+        "mean": scaler.mean_.tolist(),
+        "scale": scaler.scale_.tolist(),
+        "linear": linear.coef_[0].tolist(),
+        "linear_bias": float(linear.intercept_[0]),
+        "networks": [
+            {
+                "hidden": network.coefs_[0].tolist(),
+                "hidden_bias": network.intercepts_[0].tolist(),
+                "output": network.coefs_[1][:, 0].tolist(),
+                "output_bias": float(network.intercepts_[1][0]),
+            }
+            for network in networks
+        ],
         "threshold": threshold,
         "out_of_fold_f1": round(float(max(scores)) * 100, 2),
     }
@@ -109,11 +118,11 @@ def main(argv: Sequence[str]) -> None:
     rows = read_mrpc(path)
     labels = np.asarray([label for label, _, _ in rows])
     sentence_rows, full_rows = mrpc_features([(a, b) for _, a, b in rows])
-    weights = {}
+    weights: dict[str, Any] = {}
     for name, features in (("sentence", sentence_rows), ("full", full_rows)):
         print(f"{name}: {features.shape[1]} features")
         weights[name] = fit(features, labels)
-    weights["trained_on"] = {"file": path.name, "pairs": len(rows)}  # type: ignore[assignment]
+    weights["trained_on"] = {"file": path.name, "pairs": len(rows)}
     WEIGHTS_PATH.write_text(json.dumps(weights, indent=None, separators=(",", ":")) + "\n")
     print(f"wrote {WEIGHTS_PATH}")
 

@@ -1,0 +1,157 @@
+"""The engine end to end on the annotated fixture story, the demo story and the seeds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claims.analysis import ArticleText, analyze
+from claims.analysis.embed import EMBEDDING_DIMENSIONS, Embedder
+from claims.analysis.storycheck import load_story, score_story, seed_checks
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "stories" / "harbour_strike"
+DEMO = ROOT / "claims" / "demo_story"
+
+
+@pytest.fixture(scope="module")
+def fixture_scores(embedder: Embedder) -> dict[str, object]:
+    if not (FIXTURE / "gold.json").exists():
+        pytest.skip("the fixture story is not there")
+    story = load_story(FIXTURE)
+    return score_story(story, analyze(story.articles, embedder=embedder))
+
+
+def test_it_groups_the_fixture_story_into_the_annotated_claims(fixture_scores: dict) -> None:
+    assert fixture_scores["problems"] == []
+    assert fixture_scores["pairwise_f1"] >= 0.95
+
+
+def test_it_gives_the_annotated_statuses_and_conflict_kinds(fixture_scores: dict) -> None:
+    assert fixture_scores["status_accuracy"] >= 0.90, fixture_scores["mismatches"]
+    assert fixture_scores["conflict_kind_recall"] >= 0.80, fixture_scores["mismatches"]
+
+
+def test_it_finds_the_rewrite_and_no_other(fixture_scores: dict) -> None:
+    assert fixture_scores["rewrites_found"]
+    assert fixture_scores["false_rewrites"] == []
+
+
+def test_it_keeps_headings_and_boilerplate_out_of_the_claims(fixture_scores: dict) -> None:
+    assert fixture_scores["boilerplate_taken_as_statements"] == []
+
+
+def test_it_merges_the_spellings_of_one_person(fixture_scores: dict) -> None:
+    report = fixture_scores["entities"]
+    assert report["split"] == []
+    assert report["merged_right"] >= report["gold"] - 1
+
+
+def test_it_handles_the_demo_story(embedder: Embedder) -> None:
+    if not (DEMO / "gold.json").exists():
+        pytest.skip("the demo story is not there")
+    story = load_story(DEMO)
+    scores = score_story(story, analyze(story.articles, embedder=embedder))
+    assert scores["pairwise_f1"] >= 0.9
+    assert scores["status_accuracy"] >= 0.9
+    assert scores["rewrites_found"] and scores["false_rewrites"] == []
+
+
+def test_it_meets_the_checks_on_the_seed_story(embedder: Embedder, seed_dir: Path) -> None:
+    checks = seed_checks(seed_dir, embedder)
+    assert checks["000_derived_from_002"]
+    assert checks["false_rewrites"] == []
+    assert checks["trump_quote_conflict"] and checks["rubio_quote_conflicts"]
+    assert checks["32_killed_not_merged_with_toll_80"]
+    assert checks["004_china_iran_single_source"]
+
+
+class TopicEmbedder:
+    """A stand-in embedder: one direction per topic word, for tests not about embeddings."""
+
+    TOPICS = ("bridge", "flood", "budget", "school")
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.full((len(texts), EMBEDDING_DIMENSIONS), 0.01, dtype=np.float32)
+        for row, text in enumerate(texts):
+            for column, topic in enumerate(self.TOPICS):
+                if topic in text.lower():
+                    vectors[row, column] = 1.0
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _articles() -> list[ArticleText]:
+    return [
+        ArticleText(
+            1, "The bridge will reopen on Monday, the council said. The flood damaged 40 homes."
+        ),
+        ArticleText(2, "The council said the bridge will reopen on Monday. The school stays shut."),
+        ArticleText(3, "The flood damaged 30 homes, officials said. The budget was approved."),
+    ]
+
+
+def test_every_statement_is_in_exactly_one_claim() -> None:
+    result = analyze(_articles(), embedder=TopicEmbedder(), entities=False)
+    members = [ref for claim in result.claims for ref in claim.members]
+    statements = [
+        (article, index)
+        for article, segments in result.segments.items()
+        for index, segment in enumerate(segments)
+        if segment.is_claim
+    ]
+    assert sorted((ref.article_id, ref.index) for ref in members) == sorted(statements)
+
+
+def test_it_corroborates_and_flags_a_number_conflict() -> None:
+    result = analyze(_articles(), embedder=TopicEmbedder(), entities=False)
+    by_first_words = {result.segment_of(c.members[0]).text[:20]: c for c in result.claims}
+    bridge = by_first_words["The bridge will reop"]
+    assert (bridge.status, bridge.independent_sources) == ("corroborated", 2)
+    flood = by_first_words["The flood damaged 40"]
+    assert flood.status == "conflicting"
+    assert [(c.kind, c.detail) for c in flood.conflicts] == [("number", "40 vs 30")]
+    assert by_first_words["The school stays shu"].status == "single_source"
+
+
+def test_it_uses_stored_segments_and_embeddings_without_a_model() -> None:
+    articles = _articles()
+    first = analyze(articles, embedder=TopicEmbedder(), entities=False)
+    stored = [
+        ArticleText(a.id, a.body, segments=first.segments[a.id], embeddings=first.embeddings[a.id])
+        for a in articles
+    ]
+    again = analyze(stored, entities=False)  # no embedder: must not load the model
+    assert [c.members for c in again.claims] == [c.members for c in first.claims]
+
+
+def test_a_rewrite_is_not_an_independent_source() -> None:
+    original = (
+        "The bridge will reopen on Monday. The flood damaged 40 homes. "
+        "The budget was approved. The school stays shut."
+    )
+    rewrite = (
+        "The bridge is to reopen on Monday. The flood damaged 40 homes. "
+        "The budget has been approved. The school will stay shut."
+    )
+    result = analyze(
+        [ArticleText(1, original), ArticleText(2, rewrite)],
+        embedder=TopicEmbedder(),
+        entities=False,
+    )
+    assert result.derived[2].derived_from_id == 1
+    assert all(claim.independent_sources == 1 for claim in result.claims)
+    assert all(claim.status != "corroborated" for claim in result.claims)
+
+
+def test_re_analysis_carries_reviews_over() -> None:
+    articles = _articles()
+    first = analyze(articles[:2], embedder=TopicEmbedder(), entities=False)
+    old = {f"claim-{n}": first.sentence_keys(claim) for n, claim in enumerate(first.claims)}
+    second = analyze(articles, embedder=TopicEmbedder(), entities=False, previous=old)
+    assert second.carry_over is not None
+    assert set(second.carry_over.matched) | set(second.carry_over.unmatched) == set(old)
+    for old_key, index in second.carry_over.matched.items():
+        assert old[old_key] & second.sentence_keys(second.claims[index])
