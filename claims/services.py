@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -424,7 +424,7 @@ def story_group_claims(*, story: Story, skip: set[int] | None = None) -> None:
 
     from claims.analysis.embed import get_embedder
     from claims.analysis.engine import analyze
-    from claims.analysis.types import ArticleText, Segment
+    from claims.analysis.types import ArticleText, Segment, SentenceKind
 
     texts = []
     articles = story.articles.exclude(pk__in=skip or ()).order_by("id")
@@ -434,7 +434,9 @@ def story_group_claims(*, story: Story, skip: set[int] | None = None) -> None:
             ArticleText(
                 id=article.pk,
                 body=article.body,
-                segments=[Segment(s.start, s.end, s.text, s.kind) for s in sentences],
+                segments=[
+                    Segment(s.start, s.end, s.text, cast("SentenceKind", s.kind)) for s in sentences
+                ],
                 embeddings=np.array([s.embedding for s in sentences], dtype=np.float32)
                 if sentences
                 else np.zeros((0, 384), dtype=np.float32),
