@@ -4,6 +4,7 @@ plain words next to its field, and the parts that were fine are kept for the nex
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -242,3 +243,33 @@ def test_the_form_never_fetches_this_server_or_a_private_network(
         assert response.status_code == 200, url
         assert "points to this server or a private network" in response.content.decode(), url
     assert not Story.objects.exists()
+
+
+def test_an_upload_of_200_files_at_once_is_refused_in_plain_words(
+    editor_client: Client,
+) -> None:
+    files = [upload(f"part-{n}.txt", WIRE + str(n).encode()) for n in range(200)]
+    response = editor_client.post(
+        "/stories/new/", {"title": "Ferry", "text": PASTED, "uploads": files}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "You chose 200 files; Newsdesk reads at most 50 at once." in html
+    assert "Crews said 12 crossings were lost." in textarea(html, "text")
+    assert not Story.objects.exists()
+
+
+def test_an_upload_name_is_a_label_never_a_path(
+    editor_client: Client, tmp_path: Any, settings: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    target = Path("/tmp/newsdesk-evil-upload.txt")
+    target.unlink(missing_ok=True)
+    response = editor_client.post(
+        "/stories/new/",
+        {"title": "Ferry", "uploads": [upload("../../../tmp/newsdesk-evil-upload.txt", WIRE)]},
+    )
+    assert response.status_code == 302
+    assert Article.objects.get().source == "newsdesk-evil-upload.txt"  # a label, path dropped
+    assert not target.exists()  # the name never became a place to write
+    assert not list(tmp_path.iterdir())  # and nothing was stored where files are served
