@@ -185,3 +185,46 @@ def test_the_seed_articles_come_in_with_their_metadata_and_clean_bodies(seeds_di
         text = sentence.text
         assert not text.startswith(("---", "layout:", "title:", "Author:")), text
         assert "(AP) –" not in text, text
+
+
+def test_html_without_article_text_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "menu.html"
+    page.write_text("<html><body><nav><a href='/'>Home</a></nav><script>x()</script></body></html>")
+    with pytest.raises(CommandError, match="no article text"):
+        ingest("--story", "pier", str(page))
+    assert not Story.objects.exists()
+
+
+def test_a_url_that_times_out_is_a_clear_error(settings: Any) -> None:
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(3)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.NEWSDESK_URL_TIMEOUT = 1
+    try:
+        with pytest.raises(CommandError, match="did not answer within 1 seconds"):
+            ingest("--story", "pier", f"http://127.0.0.1:{server.server_address[1]}/slow")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not Story.objects.exists()
+
+
+def test_mis_encoded_text_is_decoded_not_refused(tmp_path: Path) -> None:
+    legacy = tmp_path / "legacy.txt"
+    text = "Caf\u00e9 owners said the \u201cnew\u201d ferry timetable was na\u00efve."
+    legacy.write_bytes(text.encode("cp1252"))
+    ingest("--story", "pier", str(legacy))
+    body = Article.objects.get().body
+    assert "Café" in body and "“new”" in body and "naïve" in body
