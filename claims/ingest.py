@@ -344,8 +344,31 @@ def _decode_mostly_utf8(data: bytes) -> str | None:
     return data.decode("utf-8", errors="newsdesk-cp1252-fallback")
 
 
+# What a Western newsroom's cp1252 text contains beyond ASCII, apart from letters.
+_WESTERN_PUNCTUATION = frozenset("“”‘’„‚–—…•€£¥§©®™°±×÷·«»¢¦¨¯´¸ ")
+
+
+def _plausible_western(text: str) -> bool:
+    """True when every non-ASCII character is a letter or common typographic punctuation.
+
+    Other legacy code pages read as cp1252 give symbols inside words (Polish "ł" becomes
+    "³"), so they fail this test and go on to detection.
+    """
+    return all(
+        char.isascii() or char in _WESTERN_PUNCTUATION or unicodedata.category(char)[0] == "L"
+        for char in text
+    )
+
+
 def _detect_legacy(data: bytes) -> tuple[str, str] | None:
-    """Detect a legacy charset; prefer cp1252 when it fits as well as the best guess."""
+    """Detect a legacy charset: cp1252 when it reads as plausible Western text (short texts
+    fool statistical detection), else the best guess, preferring cp1252 on a tie."""
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and _plausible_western(western):
+        return western, "cp1252"
     matches = list(charset_normalizer.from_bytes(data))
     if not matches:
         return None
