@@ -37,15 +37,6 @@ REWRITE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings: Any) -> None:
-    """Serve static files by name: the hashed manifest only exists after collectstatic."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def logged_in(user: Any) -> Client:
     client = Client()
     assert client.login(username=user.get_username(), password=PASSWORD)
