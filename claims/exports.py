@@ -146,6 +146,23 @@ def _review_line(claim: Claim) -> str:
     return f"Review: {verdict} by {review.by_name or 'unknown'}, {when}.{note}"
 
 
+def suggested_correction(claim: Claim, ours: Article | None, articles: dict[int, Article]) -> str:
+    """When a reviewer disputed a claim of our article, the wording of the source that
+    contradicts it, as the correction to consider; "" when none follows."""
+    if ours is None or claim.review_state != "disputed":
+        return ""
+    by_id = {s.pk: s for s in claim.sentences.all()}
+    for conflict in claim.conflicts:
+        involved = [by_id[pk] for pk in conflict["sentences"] if pk in by_id]
+        if not any(s.article_id == ours.pk for s in involved):
+            continue
+        other = next((s for s in involved if s.article_id != ours.pk), None)
+        if other is not None:
+            source = _article_label(articles[other.article_id])
+            return f"Suggested correction ({conflict['kind']}), as {source} has it: {other.text}"
+    return ""
+
+
 def memo_claims(data: StoryExport) -> tuple[Article | None, list[Claim], list[Claim]]:
     """The claims a memo covers: (our article, conflicting, single-source).
 
@@ -188,6 +205,9 @@ def story_memo_markdown(story: Story) -> str:
         for conflict in claim.conflicts:
             lines.append(f"- **{conflict['kind']}**: {conflict['detail']}")
         lines += ["", _review_line(claim), ""]
+        correction = suggested_correction(claim, ours, articles)
+        if correction:
+            lines += [correction, ""]
     lines += ["## Single-source claims", ""]
     if not single:
         lines.append("None.")

@@ -119,3 +119,17 @@ def test_pdf_and_claimreview_exports_write_files(analysed_story: Story, tmp_path
 def test_exporting_an_unknown_story_is_a_clear_error() -> None:
     with pytest.raises(CommandError, match="There is no story 'nope'"):
         export("nope", "--format", "json")
+
+
+def test_the_memo_about_our_article_suggests_the_disputed_correction(
+    analysed_story: Story,
+) -> None:
+    ours = analysed_story.articles.get(author="Mina Holt")
+    Article.objects.filter(pk=ours.pk).update(ours=True)
+    memo = export("ferry", "--format", "md")
+    assert "This memo is about our article" in memo
+    assert (
+        "Suggested correction (number), as pasted text has it: "
+        "The ferry resumed Tuesday with 14 crossings." in memo
+    )
+    assert "The pier cafe stayed shut." not in memo  # not a claim of our article
