@@ -296,7 +296,10 @@ def story_memo_pdf(story: Story) -> bytes:
             "ours": ours,
             "articles": data.articles,
             "articles_by_id": data.articles_by_id,
-            "conflicting": [(c, latest_review(c)) for c in conflicting],
+            "conflicting": [
+                (c, latest_review(c), suggested_correction(c, ours, data.articles_by_id))
+                for c in conflicting
+            ],
             "single": [(c, latest_review(c)) for c in single],
             "claim_count": len(data.claims),
         },
