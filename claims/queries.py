@@ -628,6 +628,37 @@ def word_diff(first: str, second: str) -> list[DiffWord]:
     return words
 
 
+def seen_before_candidates(
+    story_id: int, centroid: np.ndarray, max_distance: float | None = SEEN_BEFORE_MAX_DISTANCE
+) -> QuerySet[Sentence]:
+    """Sentences of reviewed claims in other stories, closest to `centroid` (a unit vector)
+    first, with their claim's latest review; the HNSW index on the embeddings serves the
+    ordering. Run it inside a transaction with ``hnsw.iterative_scan`` set, as `seen_before`
+    does, when it is filtered."""
+    latest = Review.objects.filter(claim_id=OuterRef("claim_id")).order_by("-sequence")
+    candidates = (
+        Sentence.objects.filter(
+            claim__retired_at__isnull=True,
+            claim__review_state__in=[ReviewState.VERIFIED, ReviewState.DISPUTED],
+            embedding__isnull=False,
+        )
+        .exclude(article__story_id=story_id)
+        .annotate(distance=CosineDistance("embedding", centroid.tolist()))
+    )
+    if max_distance is not None:
+        candidates = candidates.filter(distance__lte=max_distance)
+    return (
+        candidates.annotate(
+            review_note=Subquery(latest.values("note")[:1]),
+            review_by=Subquery(latest.values("by_name")[:1]),
+            review_at=Subquery(latest.values("at")[:1]),
+        )
+        .select_related("claim", "article__story")
+        .defer("embedding")
+        .order_by("distance")
+    )
+
+
 def seen_before(claim: Claim, sentences: Sequence[Sentence]) -> list[SeenBefore]:
     """The closest claims reviewed in other stories, by cosine distance of sentence embeddings.
 
@@ -644,25 +675,7 @@ def seen_before(claim: Claim, sentences: Sequence[Sentence]) -> list[SeenBefore]
     if norm == 0:
         return []
     centroid = centroid / norm
-    latest = Review.objects.filter(claim_id=OuterRef("claim_id")).order_by("-sequence")
-    candidates: QuerySet[Sentence] = (
-        Sentence.objects.filter(
-            claim__retired_at__isnull=True,
-            claim__review_state__in=[ReviewState.VERIFIED, ReviewState.DISPUTED],
-            embedding__isnull=False,
-        )
-        .exclude(article__story_id=claim.story_id)
-        .annotate(distance=CosineDistance("embedding", centroid.tolist()))
-        .filter(distance__lte=SEEN_BEFORE_MAX_DISTANCE)
-        .annotate(
-            review_note=Subquery(latest.values("note")[:1]),
-            review_by=Subquery(latest.values("by_name")[:1]),
-            review_at=Subquery(latest.values("at")[:1]),
-        )
-        .select_related("claim", "article__story")
-        .defer("embedding")
-        .order_by("distance")[: SEEN_BEFORE_LIMIT * 4]
-    )
+    candidates = seen_before_candidates(claim.story_id, centroid)[: SEEN_BEFORE_LIMIT * 4]
     with transaction.atomic():
         # With a filter, an HNSW index scan can stop before it finds enough rows; pgvector's
         # iterative scan keeps going (order is re-checked below).

@@ -7,14 +7,15 @@ keyword-only and named ``<thing>_<action>``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
-from django.db.models import F, QuerySet
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Model, QuerySet
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.text import slugify
@@ -261,16 +262,86 @@ def story_analyze(
         generation = story_request_analysis_inline(story=story)
     article_ids = story_analysis_start(story=story, generation=generation)
     total = len(article_ids) + 1
-    for done, article_id in enumerate(article_ids):
+    loading = _load_analysis_models()
+    for done, prepared in enumerate(_articles_prepared(article_ids, generation)):
         if progress is not None:
             progress(f"Splitting and embedding article {done + 1}", done, total)
-        article_prepare(article_id=article_id, generation=generation)
+        prepared()
+    loading.join()
     if progress is not None:
         progress("Grouping claims", total - 1, total)
     story = story_analysis_finish(story=story, generation=generation)
     if progress is not None:
         progress("Done", total, total)
     return story
+
+
+PREPARE_THREADS = 4
+
+
+def _load_analysis_models() -> threading.Thread:
+    """Load the embedding model now and the named-entity model in a thread, while the
+    articles are prepared, rather than when the story is grouped."""
+    from claims.analysis.embed import get_embedder
+    from claims.analysis.entities import ner
+
+    get_embedder()  # first: loading spaCy must not race the fp32 model's torch import
+    loading = threading.Thread(target=ner, daemon=True)
+    loading.start()
+    return loading
+
+
+def _articles_prepared(article_ids: Sequence[int], generation: int) -> Iterator[Callable[[], None]]:
+    """For each article in order, a call that returns once it is split and embedded (or raises
+    what preparing it raised). PREPARE_THREADS threads prepare the articles ahead: the model runs
+    outside the GIL, so one article is embedded while another is split and written.
+
+    Threads have database connections of their own, which cannot see the rows of an open
+    transaction, so inside one (a test) the articles are prepared one by one, in the call.
+    """
+    from django.db import connections
+
+    if connection.in_atomic_block or len(article_ids) < 2:
+        for article_id in article_ids:
+            yield partial(article_prepare, article_id=article_id, generation=generation)
+        return
+    pending = iter(article_ids)
+    lock = threading.Lock()
+    finished = {article_id: threading.Event() for article_id in article_ids}
+    failed: dict[int, BaseException] = {}
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                with lock:
+                    article_id = next(pending, None)
+                if article_id is None:
+                    return
+                try:
+                    article_prepare(article_id=article_id, generation=generation)
+                except BaseException as error:  # handed to the caller, in order
+                    failed[article_id] = error
+                finally:
+                    finished[article_id].set()
+        finally:
+            connections.close_all()
+
+    def wait(article_id: int) -> None:
+        finished[article_id].wait()
+        if article_id in failed:
+            raise failed[article_id]
+
+    workers = [threading.Thread(target=work, daemon=True) for _ in range(PREPARE_THREADS)]
+    for worker in workers:
+        worker.start()
+    try:
+        for article_id in article_ids:
+            yield partial(wait, article_id)
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
 
 
 def _current(story_id: int, generation: int) -> QuerySet[Story]:
@@ -406,9 +477,9 @@ def article_embed(*, article: Article) -> int:
     pending = list(article.sentences.filter(embedding__isnull=True).order_by("position"))
     if pending:
         vectors = get_embedder().encode([sentence.text for sentence in pending])
-        for sentence, vector in zip(pending, vectors, strict=True):
-            sentence.embedding = vector
-        Sentence.objects.bulk_update(pending, ["embedding"], batch_size=500)
+        _update_column(
+            Sentence, "embedding", {s.pk: v for s, v in zip(pending, vectors, strict=True)}
+        )
     now = timezone.now()
     Article.objects.filter(pk=article.pk).update(embedded_at=now)
     article.embedded_at = now
@@ -448,6 +519,28 @@ def story_group_claims(*, story: Story, skip: set[int] | None = None) -> None:
     story_store_analysis(story=story, result=analyze(texts, embedder=get_embedder()))
 
 
+def _update_column(model: type[Model], name: str, values: dict[int, Any]) -> None:
+    """Set one column of many rows by primary key: ``UPDATE ... FROM (VALUES ...)``, a few
+    times quicker than ``bulk_update``, which writes a CASE branch per row."""
+    field = model._meta.get_field(name)
+    table, column = model._meta.db_table, field.column  # type: ignore[union-attr]
+    key = model._meta.pk.column  # type: ignore[union-attr]
+    db_type = field.db_type(connection)  # type: ignore[union-attr]
+    items = list(values.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 1000):
+            chunk = items[start : start + 1000]
+            rows = ", ".join([f"(%s, %s::{db_type})"] * len(chunk))
+            parameters: list[Any] = []
+            for pk, value in chunk:
+                parameters += [pk, field.get_db_prep_value(value, connection)]  # type: ignore[union-attr]
+            cursor.execute(
+                f'UPDATE "{table}" SET "{column}" = new.value FROM (VALUES {rows}) '
+                f'AS new(pk, value) WHERE "{table}"."{key}" = new.pk',
+                parameters,
+            )
+
+
 def match_claims(old: dict[int, set[int]], new: list[set[int]]) -> dict[int, int]:
     """Pair each new claim (by index) with the old claim (by id) it continues.
 
@@ -482,7 +575,9 @@ def story_store_analysis(*, story: Story, result: StoryAnalysis) -> None:
     now = timezone.now()
     sentences = {
         (s.article_id, s.position): s
-        for s in Sentence.objects.filter(article__story=story).select_related("article")
+        for s in Sentence.objects.filter(article__story=story)
+        .select_related("article")
+        .defer("embedding")
     }
     Article.objects.filter(story=story).update(derived_from=None, derived_score=None)
     for derivation in result.derived.values():
@@ -541,7 +636,7 @@ def story_store_analysis(*, story: Story, result: StoryAnalysis) -> None:
     for row, members in zip(stored, new_members, strict=True):
         for sentence in members:
             sentence.claim = row
-    Sentence.objects.bulk_update(list(sentences.values()), ["claim"], batch_size=1000)
+    _update_column(Sentence, "claim", {s.pk: s.claim_id for s in sentences.values()})
     Claim.objects.filter(pk__in=gone - reviewed).delete()
     _store_entities(story=story, result=result, sentences=sentences)
 

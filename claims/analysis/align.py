@@ -32,6 +32,7 @@ CLAIM_THRESHOLD = 0.5  # paraphrase probability for two sentences to share a cla
 LINK_AVERAGE = 0.4  # mean probability required across two clusters being merged
 CHUNK = 1024
 SAME_CLAIM_COSINE = 0.78  # embedding cosine at which two sentences share a claim anyway
+TOKEN_CACHE_BYTES = 512 * 2**20  # float32 copies of token vectors kept while scoring
 ANCHOR_BONUS = 0.3  # both sentences give the same specific quantity (3,400 members; 50%)
 
 
@@ -53,9 +54,13 @@ class PairScorer:
         self._cache: dict[tuple[int, int], float] = {}
         self._claim_cache: dict[tuple[int, int], float] = {}
         self._masked_cache: dict[int, SentenceInfo] = {}
+        self._tokens_cache: dict[int, np.ndarray] = {}
+        self._tokens_cache_bytes = 0
 
     def score(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], float]:
-        wanted = sorted({(min(i, j), max(i, j)) for i, j in pairs} - self._cache.keys())
+        wanted = sorted(
+            {(min(i, j), max(i, j)) for i, j in pairs if (min(i, j), max(i, j)) not in self._cache}
+        )
         if wanted:
             rows = [self.features(i, j) for i, j in wanted]
             model = combiner("full" if self.full else "sentence")
@@ -114,8 +119,20 @@ class PairScorer:
         info_b = self._masked(second) if masked else b.info
         row = pair_features(info_a, info_b, cosine, self.corpus)
         if self.full and a.tokens is not None and b.tokens is not None:
-            row += token_features(a.tokens, b.tokens)
+            row += token_features(self._tokens(first), self._tokens(second))
         return row
+
+    def _tokens(self, index: int) -> np.ndarray:
+        """A sentence's token vectors as float32, converted once while TOKEN_CACHE_BYTES last."""
+        found = self._tokens_cache.get(index)
+        if found is None:
+            tokens = self.sentences[index].tokens
+            assert tokens is not None
+            found = tokens.astype(np.float32)
+            if self._tokens_cache_bytes + found.nbytes <= TOKEN_CACHE_BYTES:
+                self._tokens_cache[index] = found
+                self._tokens_cache_bytes += found.nbytes
+        return found
 
 
 def candidate_pairs(

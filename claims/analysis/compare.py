@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -188,6 +189,7 @@ def spelling_variant(first: str, second: str) -> bool:
     return sound_key(a) == sound_key(b) or fuzz.ratio(a, b) >= 80
 
 
+@lru_cache(maxsize=65536)
 def sound_key(name: str) -> str:
     """A rough phonetic key: first sound kept, vowels dropped, similar consonants merged."""
     name = re.sub(r"[^a-z]", "", fold(name))

@@ -10,12 +10,17 @@ General Kane).
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from claims.analysis.compare import spelling_variant
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from claims.analysis.compare import sound_key, spelling_variant
+from claims.analysis.embed import embedder_kind
 from claims.analysis.features import fold
 from claims.analysis.types import Entity, Mention, Segment
 
@@ -39,19 +44,41 @@ _SAME_PLACE = {
 
 @lru_cache(maxsize=1)
 def ner() -> Any:
-    """The spaCy pipeline, loaded once per process with only what NER needs."""
-    import spacy
+    """The spaCy pipeline, loaded once per process with only what NER needs.
 
+    spaCy's thinc imports torch when it is installed (about a second) though this pipeline
+    never uses it, so with the fast embedder (which does not use torch either) and torch not
+    loaded yet, torch is hidden while spaCy is imported."""
+    hide_torch = "torch" not in sys.modules and embedder_kind() == "fast"
+    if hide_torch:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # import torch fails: skipped
+    try:
+        import spacy
+    finally:
+        if hide_torch:
+            del sys.modules["torch"]
     return spacy.load(MODEL, disable=NOT_NEEDED_BY_NER)
+
+
+def ner_loaded() -> bool:
+    return ner.cache_info().currsize > 0
+
+
+def name_mentions(articles: Mapping[int, tuple[str, Sequence[Segment]]]) -> list[Any]:
+    """spaCy's pass over the statements and headings (the slow part of `find_entities`). It
+    does not depend on the claims, so the engine runs it while it groups them."""
+    return _raw_mentions(articles)
 
 
 def find_entities(
     articles: Mapping[int, tuple[str, Sequence[Segment]]],
     claim_of: Mapping[tuple[int, int], int],
+    mentions: Sequence[Any] | None = None,
 ) -> list[Entity]:
     """Entities over the story; `claim_of` maps (article id, segment index) to a claim number
-    and tells which sentences share a context."""
-    mentions = _raw_mentions(articles)
+    and tells which sentences share a context; `mentions` is `name_mentions(articles)` when
+    it was run already."""
+    mentions = _raw_mentions(articles) if mentions is None else mentions
     if not mentions:
         return []
     groups = _merge(mentions, claim_of)
@@ -76,25 +103,37 @@ def _raw_mentions(articles: Mapping[int, tuple[str, Sequence[Segment]]]) -> list
         for index, segment in enumerate(segments):
             if segment.kind in {"statement", "heading"}:
                 wanted.append((article_id, index, segment))
+    unique = list(dict.fromkeys(segment.text for _, _, segment in wanted))  # rewrites repeat
+    names_in = {
+        text: _names(text, doc)
+        for text, doc in zip(unique, ner().pipe(unique, batch_size=256), strict=True)
+    }
     found: list[_Raw] = []
-    docs = ner().pipe([segment.text for _, _, segment in wanted], batch_size=64)
-    for (article_id, index, segment), doc in zip(wanted, docs, strict=True):
-        for span_start, span_end, label in _joined_spans(doc):
-            start, end = doc[span_start].idx, doc[span_end - 1].idx + len(doc[span_end - 1])
-            name_start = start
-            title = ""
-            if span_start > 0 and doc[span_start - 1].lower_ in TITLES:
-                title = doc[span_start - 1].lower_.rstrip(".")
-                start = doc[span_start - 1].idx
-            text = segment.text[start:end]
-            if text.endswith(("'s", "’s")):
-                text, end = text[:-2], end - 2
-            key = _key(segment.text[name_start:end], label)
-            if not key or not text[:1].isupper() or key in NOT_ENTITIES:
-                continue
+    for article_id, index, segment in wanted:
+        for start, end, text, label, key, title in names_in[segment.text]:
             mention = Mention(article_id, index, segment.start + start, segment.start + end, text)
             found.append(_Raw(mention, label, key, title))
     return found
+
+
+def _names(sentence: str, doc: Any) -> list[tuple[int, int, str, str, str, str]]:
+    """(start, end, text, label, key, title) of each name spaCy found in a sentence."""
+    names = []
+    for span_start, span_end, label in _joined_spans(doc):
+        start, end = doc[span_start].idx, doc[span_end - 1].idx + len(doc[span_end - 1])
+        name_start = start
+        title = ""
+        if span_start > 0 and doc[span_start - 1].lower_ in TITLES:
+            title = doc[span_start - 1].lower_.rstrip(".")
+            start = doc[span_start - 1].idx
+        text = sentence[start:end]
+        if text.endswith(("'s", "’s")):
+            text, end = text[:-2], end - 2
+        key = _key(sentence[name_start:end], label)
+        if not key or not text[:1].isupper() or key in NOT_ENTITIES:
+            continue
+        names.append((start, end, text, label, key, title))
+    return names
 
 
 def _joined_spans(doc: Any) -> list[tuple[int, int, str]]:
@@ -154,17 +193,46 @@ def _merge(mentions: Sequence[_Raw], claim_of: Mapping[tuple[int, int], int]) ->
         owners = [name for name in full_names if name.split()[-1] == key]
         if len(owners) == 1:
             union(members[0], people[owners[0]][0])
-    keys = list(people)
-    for position, first in enumerate(keys):
-        for second in keys[position + 1 :]:
-            if find(people[first][0]) == find(people[second][0]):
-                continue
-            if _same_person_spelled_differently(mentions, people[first], people[second], claim_of):
-                union(people[first][0], people[second][0])
+    for first, second in _spelling_variant_pairs(list(people)):
+        if find(people[first][0]) == find(people[second][0]):
+            continue
+        if _same_person_spelled_differently(mentions, people[first], people[second], claim_of):
+            union(people[first][0], people[second][0])
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(mentions)):
         groups[find(index)].append(index)
     return list(groups.values())
+
+
+def _spelling_variant_pairs(keys: Sequence[str]) -> list[tuple[str, str]]:
+    """The pairs of keys (in `keys` order) whose surnames differ but are spelling variants,
+    found without comparing every pair: surnames that fold alike or share a sound key are
+    grouped, and rapidfuzz's C matrix finds those within the edit ratio."""
+    surnames = sorted({key.split()[-1] for key in keys})
+    candidates: set[tuple[int, int]] = set()
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for index, surname in enumerate(surnames):
+        groups[(0, fold(surname).replace("-", " "))].append(index)
+        groups[(1, sound_key(fold(surname)))].append(index)
+    for members in groups.values():
+        candidates.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
+    if surnames:
+        folded = [fold(surname) for surname in surnames]
+        ratios = process.cdist(folded, folded, scorer=fuzz.ratio, score_cutoff=79, workers=1)
+        rows, columns = np.nonzero(ratios)
+        candidates.update((int(a), int(b)) for a, b in zip(rows, columns, strict=True) if a < b)
+    variants = {
+        (surnames[a], surnames[b])
+        for a, b in candidates
+        if spelling_variant(surnames[a], surnames[b])
+    }
+    positions: dict[str, list[int]] = defaultdict(list)
+    for position, key in enumerate(keys):
+        positions[key.split()[-1]].append(position)
+    pairs = {
+        (min(i, j), max(i, j)) for a, b in variants for i in positions[a] for j in positions[b]
+    }
+    return [(keys[i], keys[j]) for i, j in sorted(pairs)]
 
 
 def _kind(mentions: Sequence[_Raw], members: Sequence[int]) -> str:

@@ -14,9 +14,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -69,6 +69,21 @@ class SentenceInfo:
     @property
     def negated(self) -> bool:
         return bool(self.negated_words)
+
+    @cached_property
+    def ngram_counts(self) -> tuple[Counter[tuple[str, ...]], ...]:
+        """Counts of the word n-grams of sizes 1 to 4 (index 0 is size 1), made once."""
+        return tuple(
+            Counter(zip(*(self.words[i:] for i in range(size)), strict=False))
+            for size in (1, 2, 3, 4)
+        )
+
+    @cached_property
+    def char_grams(self) -> tuple[Counter[str], int]:
+        """Counts of the lowercased text's character 4-grams, and the sum of their squares."""
+        lower = self.text.lower()
+        grams = Counter(lower[i : i + 4] for i in range(len(lower) - 4 + 1))
+        return grams, sum(v * v for v in grams.values())
 
 
 def fold(text: str) -> str:
@@ -150,6 +165,7 @@ class Corpus:
 
     frequencies: dict[str, int]
     size: int
+    _idf: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, infos: Sequence[SentenceInfo]) -> Corpus:
@@ -160,8 +176,12 @@ class Corpus:
 
     def idf(self, word: str) -> float:
         """Inverse document frequency scaled to [0, 1] so that batches of any size compare."""
-        scale = math.log(self.size + 2)
-        return math.log((self.size + 2) / (self.frequencies.get(word, 0) + 1)) / scale
+        known = self._idf.get(word)
+        if known is None:
+            scale = math.log(self.size + 2)
+            known = math.log((self.size + 2) / (self.frequencies.get(word, 0) + 1)) / scale
+            self._idf[word] = known
+        return known
 
 
 def _jaccard(first: AbstractSet[object], second: AbstractSet[object]) -> float:
@@ -192,19 +212,20 @@ def number_agreement(first: SentenceInfo, second: SentenceInfo) -> tuple[float, 
     return matched / total, clash
 
 
-def _ngram_precision(first: Sequence[str], second: Sequence[str], size: int) -> float:
-    grams = Counter(zip(*(first[i:] for i in range(size)), strict=False))
+def _ngram_precision(first: SentenceInfo, second: SentenceInfo, size: int) -> float:
+    grams = first.ngram_counts[size - 1]
     if not grams:
         return 0.0
-    other = Counter(zip(*(second[i:] for i in range(size)), strict=False))
-    return sum(min(count, other[gram]) for gram, count in grams.items()) / sum(grams.values())
+    other = second.ngram_counts[size - 1]
+    shared = sum(min(grams[gram], other[gram]) for gram in grams.keys() & other.keys())
+    return shared / sum(grams.values())
 
 
-def _char_cosine(first: str, second: str, size: int = 4) -> float:
-    a = Counter(first[i : i + size] for i in range(len(first) - size + 1))
-    b = Counter(second[i : i + size] for i in range(len(second) - size + 1))
-    norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
-    return sum(count * b[gram] for gram, count in a.items()) / norm if norm else 0.0
+def _char_cosine(first: SentenceInfo, second: SentenceInfo) -> float:
+    """Cosine of the character 4-gram counts of the lowercased texts."""
+    (a, squares_a), (b, squares_b) = first.char_grams, second.char_grams
+    norm = math.sqrt(squares_a * squares_b)
+    return sum(a[gram] * b[gram] for gram in a.keys() & b.keys()) / norm if norm else 0.0
 
 
 def _pair(values: tuple[float, float]) -> list[float]:
@@ -254,13 +275,12 @@ def pair_features(
     for size in (1, 2, 3, 4):
         features += _pair(
             (
-                _ngram_precision(first.words, second.words, size),
-                _ngram_precision(second.words, first.words, size),
+                _ngram_precision(first, second, size),
+                _ngram_precision(second, first, size),
             )
         )
-    lower_a, lower_b = first.text.lower(), second.text.lower()
     features += [
-        _char_cosine(lower_a, lower_b),
+        _char_cosine(first, second),
         fuzz.token_set_ratio(first.text, second.text) / 100,
         fuzz.ratio(first.text, second.text) / 100,
         fuzz.partial_ratio(first.text, second.text) / 100,

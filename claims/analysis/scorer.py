@@ -2,9 +2,9 @@
 
 A logistic regression and five one-hidden-layer networks (different seeds), all fitted on
 MRPC train by `python -m claims.analysis.training` and stored in `scorer_weights.json`, are
-averaged. There
-are two variants: `full` also uses the model's token vectors, `sentence` uses only sentence
-vectors and words (for embedders that cannot give token vectors).
+averaged. There are two variants: `full` also uses the model's token vectors, `sentence` uses
+only sentence vectors and words (for embedders that cannot give token vectors); and each
+embedder (`fast`, `fp32`) has its own weights, fitted on its own features.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+
+from claims.analysis.embed import embedder_kind
 
 WEIGHTS_PATH = Path(__file__).with_name("scorer_weights.json")
 Variant = Literal["full", "sentence"]
@@ -68,7 +70,13 @@ def _sigmoid(values: np.ndarray) -> np.ndarray:
     return result
 
 
-@lru_cache(maxsize=2)
 def combiner(variant: Variant) -> Combiner:
+    """The combiner fitted on the features of the embedder in use (NEWSDESK_EMBEDDER): the
+    fast embedder's vectors differ a little from the fp32 model's, so each has its own."""
+    return _combiner(variant, embedder_kind())
+
+
+@lru_cache(maxsize=4)
+def _combiner(variant: Variant, embedder: str) -> Combiner:
     data = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8"))
-    return Combiner.from_json(data[variant])
+    return Combiner.from_json(data[embedder][variant])

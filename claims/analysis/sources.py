@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from claims.analysis.align import PairScorer
+from claims.analysis.align import CHUNK, PairScorer
 from claims.analysis.features import fold
 from claims.analysis.types import Derivation
 
@@ -59,8 +59,7 @@ def find_derived(
     ids = [article for article in order if len(article_sentences.get(article, ())) >= MIN_ALIGNED]
     alignments = [
         align_articles(first, second, article_sentences, scorer)
-        for position, first in enumerate(ids)
-        for second in ids[position + 1 :]
+        for first, second in _alignable_pairs(ids, article_sentences, scorer)
     ]
     found: list[Derivation] = []
     for alignment in alignments:
@@ -75,6 +74,41 @@ def find_derived(
             continue
         derived[derivation.article_id] = derivation
     return derived
+
+
+def _alignable_pairs(
+    ids: Sequence[int], article_sentences: Mapping[int, Sequence[int]], scorer: PairScorer
+) -> list[tuple[int, int]]:
+    """The pairs (first, second) of `ids`, in order, where at least MIN_ALIGNED statements of
+    the first have a counterpart in the second at PAIR_COSINE or above. Only those can align,
+    so the other pairs of articles are never compared."""
+    if len(ids) < 2:
+        return []
+    rows = [index for article in ids for index in article_sentences[article]]
+    owner = np.repeat(np.arange(len(ids)), [len(article_sentences[a]) for a in ids])
+    vectors = np.stack([scorer.sentences[i].vector for i in rows]).astype(np.float32)
+    counts: dict[tuple[int, int], int] = {}
+    for start in range(0, len(rows), CHUNK):
+        close = vectors[start : start + CHUNK] @ vectors.T >= PAIR_COSINE
+        row, column = np.nonzero(close)
+        row_owner, column_owner = owner[start + row], owner[column]
+        keep = row_owner < column_owner  # first before second, never an article with itself
+        sentence_article = np.unique(
+            (start + row[keep]).astype(np.int64) * len(ids) + column_owner[keep]
+        )
+        pairs, found = np.unique(
+            owner[sentence_article // len(ids)] * len(ids) + sentence_article % len(ids),
+            return_counts=True,
+        )
+        for pair, count in zip(pairs.tolist(), found.tolist(), strict=True):
+            counts[(pair // len(ids), pair % len(ids))] = (
+                counts.get((pair // len(ids), pair % len(ids)), 0) + count
+            )
+    return [
+        (ids[first], ids[second])
+        for (first, second), count in sorted(counts.items())
+        if count >= MIN_ALIGNED
+    ]
 
 
 def align_articles(

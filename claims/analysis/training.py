@@ -1,9 +1,11 @@
 """Fit the pair scorer on MRPC train and write `scorer_weights.json`.
 
-    python -m claims.analysis.training [PATH_TO_msr_paraphrase_train.txt]
+    python -m claims.analysis.training [--embedder fast|fp32] [PATH_TO_msr_paraphrase_train.txt]
 
 A development tool: it needs scikit-learn, which the running engine does not. Only the train
 split is read; the threshold is the one that maximises F1 over 5-fold out-of-fold predictions.
+The weights are fitted on the features of one embedder (default: NEWSDESK_EMBEDDER's) and
+stored under its name; the other embedder's weights are kept as they are.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from claims.analysis.embed import TokenEmbedder, get_embedder, has_tokens
+from claims.analysis.embed import TokenEmbedder, embedder_kind, get_embedder, has_tokens
 from claims.analysis.features import Corpus, pair_features, sentence_info, token_features
 from claims.analysis.scorer import WEIGHTS_PATH
 
@@ -40,10 +42,12 @@ def read_mrpc(path: Path) -> list[tuple[int, str, str]]:
     return rows
 
 
-def mrpc_features(pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+def mrpc_features(
+    pairs: Sequence[tuple[str, str]], embedder_name: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(sentence-variant features, full-variant features) for sentence pairs, with word
     frequencies taken from the same batch of sentences."""
-    embedder = get_embedder()
+    embedder = get_embedder(embedder_name)
     firsts = [first for first, _ in pairs]
     seconds = [second for _, second in pairs]
     if not has_tokens(embedder):
@@ -114,17 +118,23 @@ def fit(features: np.ndarray, labels: np.ndarray) -> dict[str, object]:
 
 
 def main(argv: Sequence[str]) -> None:
-    path = Path(argv[0]) if argv else DEFAULT_TRAIN
+    arguments = list(argv)
+    kind = embedder_kind()
+    if arguments[:1] == ["--embedder"]:
+        kind, arguments = arguments[1], arguments[2:]
+    path = Path(arguments[0]) if arguments else DEFAULT_TRAIN
     rows = read_mrpc(path)
     labels = np.asarray([label for label, _, _ in rows])
-    sentence_rows, full_rows = mrpc_features([(a, b) for _, a, b in rows])
+    sentence_rows, full_rows = mrpc_features([(a, b) for _, a, b in rows], kind)
     weights: dict[str, Any] = {}
     for name, features in (("sentence", sentence_rows), ("full", full_rows)):
-        print(f"{name}: {features.shape[1]} features")
+        print(f"{kind} {name}: {features.shape[1]} features")
         weights[name] = fit(features, labels)
-    weights["trained_on"] = {"file": path.name, "pairs": len(rows)}
-    WEIGHTS_PATH.write_text(json.dumps(weights, indent=None, separators=(",", ":")) + "\n")
-    print(f"wrote {WEIGHTS_PATH}")
+    weights["trained_on"] = {"file": path.name, "pairs": len(rows), "embedder": kind}
+    stored = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8")) if WEIGHTS_PATH.exists() else {}
+    stored[kind] = weights
+    WEIGHTS_PATH.write_text(json.dumps(stored, indent=None, separators=(",", ":")) + "\n")
+    print(f"wrote the {kind} weights to {WEIGHTS_PATH}")
 
 
 if __name__ == "__main__":

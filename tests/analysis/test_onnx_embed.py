@@ -1,0 +1,88 @@
+"""The int8 ONNX export: built locally from the packaged model, close to the fp32 model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claims.analysis.embed import MiniLMEmbedder, get_embedder
+from claims.analysis.onnx_embed import (
+    OnnxMiniLM,
+    ensure_export,
+    export_name,
+    model_dir,
+    packaged_model_path,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SENTENCES = [
+    "The river burst its banks on Tuesday night, flooding 300 homes.",
+    "Officials said the evacuation order would stay in place until Friday.",
+    "A spokesperson for the utility declined to comment.",
+    "Prices rose 4.2% in March, the fastest pace in two years.",
+    "The senator denied that she had met the lobbyist.",
+    "Two ministers resigned after the vote, the agency reported.",
+]
+
+
+@pytest.fixture(scope="module")
+def fp32() -> MiniLMEmbedder:
+    embedder = get_embedder("fp32")
+    assert isinstance(embedder, MiniLMEmbedder)
+    return embedder
+
+
+def test_its_vectors_are_within_cosine_099_of_fp32(fp32: MiniLMEmbedder) -> None:
+    fast = get_embedder("fast").encode(SENTENCES)
+    exact = fp32.encode(SENTENCES)
+    cosines = (fast * exact).sum(axis=1)
+    assert cosines.min() >= 0.99, cosines
+
+
+def test_its_token_vectors_match_fp32_in_shape_and_direction(fp32: MiniLMEmbedder) -> None:
+    _, fast = get_embedder("fast").encode_with_tokens(SENTENCES)  # type: ignore[attr-defined]
+    _, exact = fp32.encode_with_tokens(SENTENCES)
+    for ours, theirs in zip(fast, exact, strict=True):
+        assert ours.shape == theirs.shape
+        assert ours.dtype == theirs.dtype == np.float16
+        cosines = (ours.astype(np.float32) * theirs.astype(np.float32)).sum(axis=1)
+        assert cosines.mean() >= 0.97
+
+
+def test_it_keeps_the_export_in_the_data_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
+    assert model_dir() == tmp_path / "data" / "models"
+    monkeypatch.delenv("NEWSDESK_DATA_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert model_dir() == tmp_path / "cache" / "newsdesk" / "models"
+
+
+def test_building_the_export_twice_at_once_is_safe(tmp_path: Path) -> None:
+    builders = [
+        subprocess.Popen(
+            [sys.executable, "-m", "claims.analysis.onnx_embed", str(tmp_path)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [builder.communicate(timeout=300) for builder in builders]
+    assert [builder.returncode for builder in builders] == [0, 0], outputs
+    built = {stdout.strip() for stdout, _ in outputs}
+    name = export_name(packaged_model_path())
+    assert built == {str(tmp_path / name)}
+    assert sorted(path.name for path in tmp_path.iterdir()) == [name, name + ".lock"]
+    assert ensure_export(tmp_path) == tmp_path / name  # found, not built again
+    runner = OnnxMiniLM(tmp_path / name, packaged_model_path() / "tokenizer.json")
+    vectors, hidden = runner.run(SENTENCES[:2])
+    reference = get_embedder("fast").encode(SENTENCES[:2])
+    assert (vectors * reference).sum(axis=1).min() > 0.999
+    assert [states.shape[1] for states in hidden] == [384, 384]
