@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.text import slugify
@@ -487,19 +487,21 @@ def article_embed(*, article: Article) -> int:
 
 
 def story_group_claims(*, story: Story, skip: set[int] | None = None) -> None:
-    """Run the engine over the stored sentences and vectors, and store what it finds.
+    """Run the engine over the stored sentences, and store what it finds.
 
-    Articles in ``skip`` (their analysis failed) take no part.
+    Articles in ``skip`` (their analysis failed) take no part. The stored vectors are not read
+    back: the engine asks the embedder, which hands over what it kept when it embedded the
+    articles in this process (vectors and the token vectors the scorer needs), and encodes the
+    rest once (a text's vector does not depend on what it is encoded with).
     """
-    import numpy as np
-
     from claims.analysis.embed import get_embedder
     from claims.analysis.engine import analyze
     from claims.analysis.types import ArticleText, Segment, SentenceKind
 
     texts = []
     articles = story.articles.exclude(pk__in=skip or ()).order_by("id")
-    for article in articles.prefetch_related("sentences"):
+    without_vectors = Prefetch("sentences", queryset=Sentence.objects.defer("embedding"))
+    for article in articles.prefetch_related(without_vectors):
         sentences = sorted(article.sentences.all(), key=lambda s: s.position)
         texts.append(
             ArticleText(
@@ -508,9 +510,6 @@ def story_group_claims(*, story: Story, skip: set[int] | None = None) -> None:
                 segments=[
                     Segment(s.start, s.end, s.text, cast("SentenceKind", s.kind)) for s in sentences
                 ],
-                embeddings=np.array([s.embedding for s in sentences], dtype=np.float32)
-                if sentences
-                else np.zeros((0, 384), dtype=np.float32),
                 published=article.published,
                 title=article.title,
                 outlet=article.outlet,
