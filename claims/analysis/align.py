@@ -37,6 +37,11 @@ SAME_CLAIM_COSINE = {"fp32": 0.78, "fast": 0.776}
 the fp32 model; the int8 export's cosines run 0.0045 lower on the MRPC train pairs (std 0.012),
 and 0.776 is the fast cosine at the rank of fp32's 0.78 there (quantile matching)."""
 TOKEN_CACHE_BYTES = 512 * 2**20  # float32 copies of token vectors kept while scoring
+MUTUAL_COSINE = 0.73
+"""Two sentences of different articles that are each other's closest in the other article
+share a claim from this cosine on, or from CANDIDATE_COSINE on when they also give the same
+specific quantity (chosen on the project's annotated stories: river_flood, harbour_strike and
+the demo; no such pair with a shared quantity was a different claim there)."""
 ANCHOR_BONUS = 0.3  # both sentences give the same specific quantity (3,400 members; 50%)
 
 
@@ -61,6 +66,7 @@ class PairScorer:
         self._tokens_cache: dict[int, np.ndarray] = {}
         self._tokens_cache_bytes = 0
         self.same_claim_cosine = SAME_CLAIM_COSINE[embedder_kind()]
+        self.mutual: set[tuple[int, int]] = set()  # (i < j) closest to each other, see below
 
     def score(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], float]:
         wanted = sorted(
@@ -106,7 +112,16 @@ class PairScorer:
         cosine = float(self.sentences[first].vector @ self.sentences[second].vector)
         if cosine >= self.same_claim_cosine:  # close in meaning, whatever the wording adds
             score = max(score, CLAIM_THRESHOLD + cosine - self.same_claim_cosine)
+        if (first, second) in self.mutual and (
+            cosine >= MUTUAL_COSINE or shares_specific_quantity(a, b)
+        ):
+            score = max(score, CLAIM_THRESHOLD + 0.01)
         return min(score, 1.0)
+
+    def use_mutual(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Note which candidate pairs are mutual closest matches (`mutual_closest`)."""
+        self.mutual = mutual_closest(self.sentences, pairs)
+        self._claim_cache.clear()
 
     def _masked(self, index: int) -> SentenceInfo:
         if index not in self._masked_cache:
@@ -163,12 +178,34 @@ def candidate_pairs(
     return pairs
 
 
+def mutual_closest(
+    sentences: Sequence[StorySentence], pairs: Iterable[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """The pairs (i < j) where j is i's closest sentence in j's article and i is j's closest in
+    i's, among the candidate pairs (so no article pair is compared in full)."""
+    best: dict[tuple[int, int], tuple[float, int]] = {}  # (sentence, other article) -> best
+    for i, j in pairs:
+        cosine = float(sentences[i].vector @ sentences[j].vector)
+        for mine, other in ((i, j), (j, i)):
+            key = (mine, sentences[other].ref.article_id)
+            if key not in best or cosine > best[key][0]:
+                best[key] = (cosine, other)
+    return {
+        (min(i, j), max(i, j))
+        for (i, article), (_, j) in best.items()
+        if best.get((j, sentences[i].ref.article_id), (0.0, -1))[1] == i
+        and sentences[j].ref.article_id == article
+    }
+
+
 def group_claims(
     sentences: Sequence[StorySentence], scorer: PairScorer | None = None
 ) -> list[list[int]]:
     """Claims as lists of sentence indices; every sentence is in exactly one claim."""
     scorer = scorer or PairScorer(sentences)
-    scores = scorer.claim_scores(candidate_pairs(sentences))
+    candidates = candidate_pairs(sentences)
+    scorer.use_mutual(candidates)
+    scores = scorer.claim_scores(candidates)
     cluster_of = list(range(len(sentences)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(sentences))}
     for (i, j), probability in sorted(scores.items(), key=lambda item: -item[1]):

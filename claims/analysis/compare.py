@@ -17,12 +17,15 @@ from rapidfuzz import fuzz
 from claims.analysis.features import STOPWORDS, SentenceInfo, fold, negation_mismatch, stem
 from claims.analysis.numbers import Quantity, comparable, compatible
 from claims.analysis.quotes import (
+    SENTENCE_OPENERS,
     QuoteSpan,
     outside_quotes,
     quote_similarity,
+    quote_words,
     same_speaker,
     same_words,
     speaker,
+    variant_words,
     word_diff,
 )
 from claims.analysis.types import ConflictKind
@@ -39,6 +42,21 @@ _NOT_NAMES_TEXT = (
 )
 _NOT_NAMES = STOPWORDS | frozenset(_NOT_NAMES_TEXT.split())
 QUOTE_RELATED = 0.3
+_NOT_INITIALS = frozenset({"of", "and", "the", "for", "&"})
+_NATIONS_TEXT = """
+american: us usa america unitedstates | british: uk britain unitedkingdom | chinese: china |
+russian: russia | french: france | german: germany | iranian: iran | iraqi: iraq |
+israeli: israel | japanese: japan | cuban: cuba | venezuelan: venezuela | mexican: mexico |
+canadian: canada | australian: australia | indian: india | pakistani: pakistan |
+ukrainian: ukraine | spanish: spain | italian: italy | european: europe | afghan: afghanistan |
+syrian: syria | turkish: turkey | egyptian: egypt | saudi: saudiarabia | korean: korea
+"""
+_NATION = {
+    name: adjective.strip()
+    for entry in _NATIONS_TEXT.split("|")
+    for adjective, names in [entry.split(":")]
+    for name in [*names.split(), adjective.strip()]
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,15 @@ def number_conflicts(first: tuple[Quantity, ...], second: tuple[Quantity, ...]) 
         partners = [other for other in second if comparable(quantity, other)]
         if not partners or any(compatible(quantity, other) for other in partners):
             continue
+        if quantity.kind in {"date", "weekday"} and all(
+            any(
+                mine is not quantity and compatible(mine, other)
+                for mine in first
+                if comparable(mine, other)
+            )
+            for other in partners
+        ):
+            continue  # a second day or date the other sentence leaves out, not a different one
         same_thing = [other for other in partners if _same_thing(quantity, other)]
         alone = (
             len(partners) == 1
@@ -105,7 +132,16 @@ def quote_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differenc
                 continue
         elif similarity < QUOTE_RELATED:
             continue
-        if same_words(quote.text, best.text) or _contained(quote, best):
+        variant = variant_words(quote.text, best.text)
+        if variant:
+            found.append(
+                Difference(
+                    "spelling",
+                    f"“{_short(quote.text)}” / “{_short(best.text)}”: "
+                    f"{word_diff(quote.text, best.text)}",
+                )
+            )
+        if variant or same_words(quote.text, best.text) or _contained(quote, best):
             if similarity >= 0.8 and same_speaker(speaker_a, speaker_b) is False:
                 found.append(
                     Difference(
@@ -126,8 +162,7 @@ def quote_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differenc
 
 def _contained(first: QuoteSpan, second: QuoteSpan) -> bool:
     """One quotation is a fragment of the other (a partial quote, not a changed one)."""
-    a = [fold(word).strip(".,;:!?") for word in _RAW_WORD.findall(first.text)]
-    b = [fold(word).strip(".,;:!?") for word in _RAW_WORD.findall(second.text)]
+    a, b = quote_words(first.text), quote_words(second.text)
     shorter, longer = sorted((a, b), key=len)
     if not shorter:
         return True
@@ -158,6 +193,8 @@ def name_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
             continue
         if old_key.startswith(new_key) or new_key.startswith(old_key):
             continue
+        if abbreviates(old, new) or abbreviates(new, old) or same_nation(old_key, new_key):
+            continue
         if spelling_variant(old_key, new_key):
             found.append(Difference("spelling", f"{' '.join(old)} / {' '.join(new)}"))
         else:
@@ -171,12 +208,30 @@ def _raw_words(text: str) -> list[str]:
 
 def _name_part(words: list[str], at_start: bool) -> list[str]:
     """The words if they are all a name (capitalised, not titles, not the first word)."""
+    if at_start and words and words[0] in SENTENCE_OPENERS:
+        words = words[1:]  # "Responding, Edward Skyler, …"
     kept = [word for word in words if fold(word).strip(".") not in _TITLES]
     if not kept or len(kept) > 3 or (at_start and words[0] == kept[0] and len(kept) < 2):
         return []  # a lone capitalised first word is not known to be a name
     if not all(word[:1].isupper() and fold(word) not in _NOT_NAMES for word in kept):
         return []
     return kept
+
+
+def abbreviates(short: list[str], long: list[str]) -> bool:
+    """`short` is the initials of `long`: "S&P" for "Standard & Poor's", "N.Y." for "New
+    York", "ABA" for "American Basketball Association" (the letters as written, in capitals)."""
+    letters = "".join(short)
+    if len(letters) < 2 or not letters.isupper() or any(len(word) > 4 for word in short):
+        return False
+    initials = "".join(word[0] for word in long if fold(word) not in _NOT_INITIALS)
+    return len(long) >= 2 and initials.upper() == letters
+
+
+def same_nation(first: str, second: str) -> bool:
+    """A country and its adjective: "U.S." / "American", "Britain" / "British"."""
+    a, b = first.replace(" ", ""), second.replace(" ", "")
+    return a != b and _NATION.get(a, a) == _NATION.get(b, b)
 
 
 def spelling_variant(first: str, second: str) -> bool:

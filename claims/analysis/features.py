@@ -41,6 +41,12 @@ _NEGATIONS_TEXT = (
     "declined declines refused refuses"
 )
 NEGATIONS = frozenset(_NEGATIONS_TEXT.split())
+# "don't" typed without its apostrophe, as wire copy often has it
+_BARE_CONTRACTIONS_TEXT = (
+    "dont doesnt didnt isnt wasnt arent werent havent hasnt hadnt cant couldnt wouldnt "
+    "shouldnt mustnt neednt"
+)
+_BARE_CONTRACTIONS = frozenset(_BARE_CONTRACTIONS_TEXT.split())
 _SCOPE_ENDS = frozenset(
     ["and", "but", "because", "which", "who", "while", "although", "though", "whereas", "if"]
 )
@@ -69,6 +75,12 @@ class SentenceInfo:
     @property
     def negated(self) -> bool:
         return bool(self.negated_words)
+
+    @cached_property
+    def has_negation(self) -> bool:
+        """Any negation at all, also one whose scope a comma cut ("declined, through a
+        spokesman, to comment")."""
+        return any(is_negation(fold(match.group())) for match in _WORD.finditer(self.text))
 
     @cached_property
     def ngram_counts(self) -> tuple[Counter[tuple[str, ...]], ...]:
@@ -139,7 +151,7 @@ def negation_scope(text: str) -> frozenset[str]:
     for clause in _CLAUSE_BREAK.split(text):
         words = [fold(match.group()) for match in _WORD.finditer(clause)]
         for position, word in enumerate(words):
-            if word not in NEGATIONS and not word.endswith("n't"):
+            if not is_negation(word):
                 continue
             for following in words[position + 1 :]:
                 if following in _SCOPE_ENDS:
@@ -150,10 +162,15 @@ def negation_scope(text: str) -> frozenset[str]:
     return frozenset(heads)
 
 
+def is_negation(word: str) -> bool:
+    """A folded word that negates: "not", "never", "declined", "don't", "dont"."""
+    return word in NEGATIONS or word.endswith("n't") or word in _BARE_CONTRACTIONS
+
+
 def negation_mismatch(first: SentenceInfo, second: SentenceInfo) -> bool:
     """One sentence denies what the other states: the word a negation governs in one appears
-    in the other, which does not negate it."""
-    if first.negated_words and second.negated_words:
+    in the other, which does not negate anything."""
+    if first.has_negation and second.has_negation:
         return False  # both deny something: two ways of saying it, not a contradiction
     denying, stating = (first, second) if first.negated_words else (second, first)
     return any(word in stating.words for word in denying.negated_words)

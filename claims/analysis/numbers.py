@@ -52,6 +52,8 @@ _UNITS: dict[str, tuple[QuantityKind, str, float]] = {
     "miles": ("measure", "m", 1609.344), "mile": ("measure", "m", 1609.344),
     "feet": ("measure", "m", 0.3048), "foot": ("measure", "m", 0.3048),
     "kg": ("measure", "kg", 1.0), "kilograms": ("measure", "kg", 1.0),
+    "kilogram": ("measure", "kg", 1.0), "lb": ("measure", "kg", 0.45359237),
+    "lbs": ("measure", "kg", 0.45359237),
     "tonnes": ("measure", "kg", 1000.0), "tons": ("measure", "kg", 1000.0),
     "seconds": ("duration", "min", 1 / 60), "second": ("duration", "min", 1 / 60),
     "minutes": ("duration", "min", 1.0), "minute": ("duration", "min", 1.0),
@@ -225,6 +227,8 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     precision = 0.0
     while cursor < len(tokens) and tokens[cursor].lower in {"dozen"}:
         value, cursor = value * 12, cursor + 1
+    if _hyphen_before(tokens, cursor, {"million", "billion", "trillion", "thousand"}):
+        cursor += 1  # "$53.7-million"
     if cursor < len(tokens) and tokens[cursor].lower in _SCALES and tokens[cursor].lower != "b":
         scale = _SCALES[tokens[cursor].lower]
         if not (tokens[cursor].lower in {"m", "k", "b", "bn", "mn"} and not currency):
@@ -240,13 +244,15 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
         hyphen = tokens[cursor].text == "-" and cursor + 1 < len(tokens)
         if hyphen and tokens[cursor + 1].lower in _UNITS:  # "48-hour", "60-km"
             cursor += 1
-        unit_word = tokens[cursor].lower
+        shared_unit = None if in_words else _range_unit(tokens, cursor)
+        unit_word = shared_unit or tokens[cursor].lower
         if unit_word == "per" and cursor + 1 < len(tokens) and tokens[cursor + 1].lower == "cent":
             unit_word, cursor = "%", cursor + 1
         if unit_word in _UNITS:
             kind, unit, factor = _UNITS[unit_word]
             value, precision = value * factor, precision * factor
-            cursor += 1
+            if not shared_unit:
+                cursor += 1
             if kind == "duration" and _and_a_half(tokens, cursor):
                 value += 0.5 * factor
                 cursor += 3
@@ -264,6 +270,27 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     return Quantity(
         kind, unit, low, high, sentence[token.start : end], token.start, end, noun
     ), cursor
+
+
+def _hyphen_before(tokens: list[_Token], index: int, words: set[str]) -> bool:
+    return (
+        index + 1 < len(tokens)
+        and tokens[index].text in {"-", "–"}
+        and tokens[index + 1].lower in words
+    )
+
+
+def _range_unit(tokens: list[_Token], index: int) -> str | None:
+    """The unit of a range's second number, which the first shares: "between 30 and 80
+    kilograms", "2 to 3 metres", "10-12%"."""
+    if index + 2 >= len(tokens) or tokens[index].lower not in {"and", "to", "or", "-", "–"}:
+        return None
+    if not tokens[index + 1].text[0].isdigit():
+        return None
+    unit_word = tokens[index + 2].lower
+    if unit_word == "per" and index + 3 < len(tokens) and tokens[index + 3].lower == "cent":
+        return "%"
+    return unit_word if unit_word in _UNITS else None
 
 
 def _and_a_half(tokens: list[_Token], index: int) -> bool:

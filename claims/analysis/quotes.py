@@ -37,7 +37,50 @@ _TITLES_TEXT = (
 )
 _TITLES = frozenset(_TITLES_TEXT.split())
 _PRONOUNS = frozenset({"he", "she", "they"})
+_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their"})
+SENTENCE_OPENERS_TEXT = (
+    "However But And Also Meanwhile Still Yet Then Earlier Later Separately Instead Moreover "
+    "Nonetheless Nevertheless Indeed Responding Asked Speaking Afterwards Today Yesterday "
+    "Last On In At Since After Before When While"
+)
+SENTENCE_OPENERS = frozenset(SENTENCE_OPENERS_TEXT.split())  # capitalised, never a speaker
 _WORD = re.compile(r"[\w’'-]+")
+_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_POSSESSIVE_S = re.compile(r"(?<=s)'s$")
+_NUMBER_WORDS = {
+    word: str(number)
+    for number, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_ABBREVIATIONS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
+    "jul": "july", "aug": "august", "sep": "september", "sept": "september",
+    "oct": "october", "nov": "november", "dec": "december", "govt": "government",
+    "dept": "department", "intl": "international", "natl": "national",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -80,8 +123,9 @@ def speaker(sentence: str, quotes: list[QuoteSpan] | tuple[QuoteSpan, ...] = ())
     for pattern in (_ACCORDING, _SPEAKER_AFTER, _SPEAKER_APPOSITION, _SPEAKER_BEFORE):
         for match in pattern.finditer(text):
             who = match.group("who").strip()
-            if who != "QUOTE" and not who.endswith("QUOTE"):
-                candidates.append((match.start("who"), who))
+            if who.split()[0] in SENTENCE_OPENERS or who.endswith(("'s", "’s", "QUOTE")):
+                continue  # "However, …, said", "his government's announced plan"
+            candidates.append((match.start("who"), who))
     if not candidates:
         return None
     named = [c for c in candidates if c[1].split()[0].lower() not in _PRONOUNS]
@@ -99,13 +143,20 @@ def speaker_key(who: str | None) -> frozenset[str]:
 
 
 def same_speaker(first: str | None, second: str | None) -> bool | None:
-    """True or False when both speakers are known, None when either is not."""
+    """True or False when both speakers are known, None when either is not, or when one is
+    named and the other only described ("George Heath" / "a Fort Campbell spokesman" may be
+    one person)."""
     a, b = speaker_key(first), speaker_key(second)
-    if not a or not b:
+    if not a or not b or _described(first) != _described(second):
         return None
     return any(
         x == y or (min(len(x), len(y)) >= 4 and fuzz.ratio(x, y) >= 80) for x in a for y in b
     )
+
+
+def _described(who: str | None) -> bool:
+    """A role without a name: "a Fort Campbell spokesman", not "the mayor, Hollis Grenville"."""
+    return who is not None and who.split()[0].lower() in _DETERMINERS and "," not in who
 
 
 def word_diff(first: str, second: str) -> str:
@@ -135,9 +186,44 @@ def quote_similarity(first: str, second: str) -> float:
 
 
 def same_words(first: str, second: str) -> bool:
-    a = [_fold(w) for w in _WORD.findall(first)]
-    b = [_fold(w) for w in _WORD.findall(second)]
-    return a == b
+    """The same quotation, as written down twice: case, accents, punctuation, apostrophes,
+    hyphens and spacing ("head-kicker" / "head kicker", "cyber assets" / "cyberassets"),
+    number words, common abbreviations ("Sept." / "September", "per cent" / "percent") and an
+    editor's bracketed insertion ("[Mr. Cheney]", "(drug)") do not count."""
+    return "".join(quote_words(first)) == "".join(quote_words(second))
+
+
+def variant_words(first: str, second: str) -> bool:
+    """Quotations that differ only by a word's spelling or form ("al-Qaeda" / "al-Qaida",
+    "attacks" / "attack"), one word for one word: a spelling note, not a changed quote."""
+    a, b = quote_words(first), quote_words(second)
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    changed = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if not changed:
+        return False
+    for tag, i1, i2, j1, j2 in changed:
+        if tag != "replace" or i2 - i1 != 1 or j2 - j1 != 1:
+            return False
+        old, new = a[i1], b[j1]
+        if old[:1] != new[:1] or old.isdigit() or new.isdigit():
+            return False
+        if not (old.startswith(new) or new.startswith(old) or fuzz.ratio(old, new) >= 80):
+            return False
+        if abs(len(old) - len(new)) > 3:
+            return False
+    return True
+
+
+def quote_words(text: str) -> list[str]:
+    """The words of a quotation, normalised for comparison (see `same_words`)."""
+    text = _BRACKETED.sub(" ", text)
+    words: list[str] = []
+    for raw in _WORD.findall(text):
+        for part in re.split(r"[-–—]+", _fold(raw)):
+            part = _POSSESSIVE_S.sub("", part).replace("'", "")
+            if part:
+                words.append(_ABBREVIATIONS.get(part, _NUMBER_WORDS.get(part, part)))
+    return words
 
 
 def _fold(word: str) -> str:

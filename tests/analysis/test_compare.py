@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from claims.analysis.compare import sentence_conflicts, spelling_variant
 from claims.analysis.features import sentence_info
+from claims.analysis.numbers import find_quantities
 
 
 def _kinds(first: str, second: str) -> dict[str, str]:
@@ -94,3 +95,135 @@ def test_two_ways_of_not_saying_are_not_a_negation_conflict() -> None:
         )
         == {}
     )
+
+
+# --- what a re-typed copy changes without changing what was said -------------------------------
+
+
+def test_a_quote_retyped_with_other_hyphens_apostrophes_and_number_words_is_the_same() -> None:
+    assert (
+        _kinds(
+            "“Our cyber-defence team worked 2 nights in a row,” said Ines Marlow.",
+            "“Our cyber defence team worked two nights in a row,” Ines Marlow said.",
+        )
+        == {}
+    )
+    assert (
+        _kinds(
+            "“Harwick’s pier will reopen in Sept. with 40 per cent more moorings,” Dale said.",
+            "“Harwick's pier will reopen in September with 40 percent more moorings,” Dale said.",
+        )
+        == {}
+    )
+
+
+def test_an_editors_bracketed_insertion_does_not_change_a_quote() -> None:
+    assert (
+        _kinds(
+            "“I told him [the minister] that the bridge was safe,” Okafor said.",
+            "“I told him that the bridge was safe,” Okafor said.",
+        )
+        == {}
+    )
+
+
+def test_a_changed_word_form_inside_a_quote_is_a_spelling_note() -> None:
+    kinds = _kinds(
+        "“We will protect the coast from further storms,” said Tove Lund.",
+        "“We will protect the coast from further storm,” said Tove Lund.",
+    )
+    assert set(kinds) == {"spelling"}
+    assert "[-storms,-]" in kinds["spelling"]
+
+
+def test_a_changed_word_inside_a_quote_is_still_a_quote_conflict() -> None:
+    kinds = _kinds(
+        "“We expect the repairs to take four years,” said Tove Lund.",
+        "“We expect the repairs to take a few years,” said Tove Lund.",
+    )
+    assert set(kinds) == {"quote"}
+
+
+def test_a_contraction_typed_without_its_apostrophe_is_still_a_negation() -> None:
+    assert (
+        _kinds(
+            "The mayor said the council doesn't plan to sell the pier.",
+            "The mayor said the council doesnt plan to sell the pier.",
+        )
+        == {}
+    )
+    assert set(
+        _kinds("The council doesnt plan to sell the pier.", "The council plans to sell the pier.")
+    ) == {"negation"}
+
+
+def test_a_negation_cut_off_by_a_comma_is_still_a_negation() -> None:
+    assert (
+        _kinds(
+            "The bishop declined, through a spokesman, to comment on the vote.",
+            "The bishop declined to comment on the vote.",
+        )
+        == {}
+    )
+
+
+def test_initials_and_a_country_adjective_are_not_other_names() -> None:
+    assert (
+        _kinds(
+            "Shares of Harlan & Voss rose after the Federal Trade Bureau ruling.",
+            "Shares of H&V rose after the FTB ruling.",
+        )
+        == {}
+    )
+    assert (
+        _kinds(
+            "The U.S. envoy met the Cuban delegation on Friday.",
+            "The American envoy met the Cuban delegation on Friday.",
+        )
+        == {}
+    )
+
+
+def test_another_name_in_the_same_role_is_still_an_entity_conflict() -> None:
+    kinds = _kinds(
+        "Rail spokeswoman Odile Farrant said the line would stay shut.",
+        "Rail spokeswoman Greta Amsel said the line would stay shut.",
+    )
+    assert set(kinds) == {"entity"}
+
+
+def test_a_sentence_opener_is_not_a_speaker() -> None:
+    kinds = _kinds(
+        "However, Ivo Brandt, a harbour spokesman, said the crew had “an attitude problem”.",
+        "However, a harbour spokesman, said the crew had “an attitude problem”.",
+    )
+    assert "attribution" not in kinds
+
+
+def test_a_named_speaker_and_a_described_one_may_be_the_same_person() -> None:
+    kinds = _kinds(
+        "“We are very pleased with the ruling,” said Ivo Brandt.",
+        "“We are very pleased with the ruling,” said a harbour spokesman.",
+    )
+    assert "attribution" not in kinds
+
+
+def test_a_second_day_left_out_is_not_a_different_day() -> None:
+    assert "number" not in _kinds(
+        "Police warned on Wednesday that protesters plan to march on Sunday.",
+        "Police warned that protesters plan to march on Sunday.",
+    )
+    assert set(
+        _kinds("Protesters will march on Sunday.", "Protesters will march on Saturday.")
+    ) == {"number"}
+
+
+def test_a_hyphenated_amount_and_a_range_keep_their_units() -> None:
+    assert _kinds("The firm must pay $53.7-million.", "The firm must pay $53.7 million.") == {}
+    assert "number" not in _kinds(
+        "Patients had to lose between 14 and 36 kilograms.",
+        "Patients had to lose between 14 and 36 kg.",
+    )
+    first, second = find_quantities("The river rose between 2 and 3 metres.")
+    assert (first.kind, first.unit, first.value) == ("measure", "m", 2.0)
+    assert (second.kind, second.unit, second.value) == ("measure", "m", 3.0)
