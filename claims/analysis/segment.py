@@ -210,7 +210,9 @@ def _sentences(body: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 def _pysbd_spans(unit: str) -> list[tuple[int, int]]:
     """pysbd's sentences located in `unit` (stripped spans); the rest as one span on failure."""
     try:
-        sentences = _splitter().segment(unit)
+        # pysbd's own `segment` then finds each sentence again with a regular expression
+        # compiled from its text (a compile per sentence); locating them below does the same
+        sentences = _splitter().processor(unit).process() if unit else []
     except Exception:  # pysbd's rules can fail on odd input; keep the text whole then
         sentences = [unit]
     spans: list[tuple[int, int]] = []
