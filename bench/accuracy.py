@@ -30,6 +30,7 @@ from claims.analysis.storycheck import (  # noqa: E402
     find_annotated_stories,
     seed_checks,
 )
+from claims.analysis.training import read_mrpc  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DATASETS = SHARED / "datasets"
@@ -40,11 +41,7 @@ def mrpc(split: str) -> dict[str, Any]:
     path = DATASETS / "mrpc" / f"msr_paraphrase_{split}.txt"
     if not path.exists():
         return {"skipped": f"{path} not found"}
-    rows = []
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 5 and parts[0] in {"0", "1"}:
-            rows.append((int(parts[0]), parts[3], parts[4]))
+    rows = read_mrpc(path)
     started = time.perf_counter()
     results = compare_pairs([(a, b) for _, a, b in rows], embedder=get_embedder())
     seconds = time.perf_counter() - started

@@ -108,14 +108,13 @@ class PairScorer:
             row = self.features(first, second, masked=True)
             model = combiner("full" if self.full else "sentence")
             score = max(score, float(model.probability(np.asarray([row]))[0]))
-        if shares_specific_quantity(a, b):
+        shared_quantity = shares_specific_quantity(a, b)
+        if shared_quantity:
             score += ANCHOR_BONUS
         cosine = float(self.sentences[first].vector @ self.sentences[second].vector)
         if cosine >= self.same_claim_cosine:  # close in meaning, whatever the wording adds
             score = max(score, CLAIM_THRESHOLD + cosine - self.same_claim_cosine)
-        if (first, second) in self.mutual and (
-            cosine >= MUTUAL_COSINE or shares_specific_quantity(a, b)
-        ):
+        if (first, second) in self.mutual and (cosine >= MUTUAL_COSINE or shared_quantity):
             score = max(score, CLAIM_THRESHOLD + 0.01)
         return min(score, 1.0)
 

@@ -14,6 +14,7 @@ embeds and groups: the two halves of the work use both cores.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from concurrent.futures import (
@@ -117,14 +118,7 @@ def analyze(
     )
     if previous is not None:
         mapping = carry_over(previous, [analysis.sentence_keys(claim) for claim in claims])
-        analysis = StoryAnalysis(
-            segments=segments,
-            embeddings=embeddings,
-            claims=claims,
-            derived=derived,
-            entities=found_entities,
-            carry_over=mapping,
-        )
+        analysis = dataclasses.replace(analysis, carry_over=mapping)
     return analysis
 
 

@@ -22,6 +22,9 @@ _SMALL = {
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
+NUMBER_WORDS = {
+    word: value for word, value in _SMALL.items() if word not in {"a", "an", "no"}
+}  # "one" to "ninety", without the articles and "no" that `_SMALL` also reads as numbers
 _SCALES = {
     "hundred": 100.0, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
     "mln": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,

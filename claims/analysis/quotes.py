@@ -9,6 +9,8 @@ from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
+from claims.analysis.numbers import NUMBER_WORDS
+
 _PAIRS = (("“", "”"), ("„", "“"), ("«", "»"))
 _SPEECH_VERBS = (
     r"said|says|say|told|tells|stated|states|added|adds|continued|wrote|writes|declared|"
@@ -47,34 +49,7 @@ SENTENCE_OPENERS = frozenset(SENTENCE_OPENERS_TEXT.split())  # capitalised, neve
 _WORD = re.compile(r"[\w’'-]+")
 _BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _POSSESSIVE_S = re.compile(r"(?<=s)'s$")
-_NUMBER_WORDS = {
-    word: str(number)
-    for number, word in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
+_NUMBER_WORDS = {word: str(value) for word, value in NUMBER_WORDS.items() if value <= 20}
 _ABBREVIATIONS = {
     "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
     "jul": "july", "aug": "august", "sep": "september", "sept": "september",
