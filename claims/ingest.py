@@ -508,7 +508,11 @@ def _looks_like_bare_domain(text: str) -> bool:
 
 def _same_text(first: str, second: str) -> bool:
     """Equal after case folding and whitespace collapsing."""
-    return " ".join(first.casefold().split()) == " ".join(second.casefold().split())
+    return _folded(first) == _folded(second)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _fallback_outlet(source: str) -> str:
@@ -887,11 +891,13 @@ def _extract_html(html: str, page_url: str) -> Any:
         return None
 
 
-def _html_body(text: str, title: str) -> list[str]:
-    """trafilatura's lines as paragraphs separated by blank lines, without the headline."""
+def _html_body(text: str, draft: _Draft) -> list[str]:
+    """trafilatura's lines as paragraphs separated by blank lines, without the headline: the
+    page title, or a longer headline that starts with it ("Flood explained: what happens
+    next" under the title "Flood explained"), which then becomes the title."""
     paragraphs = [line.strip() for line in normalise_newlines(text).split("\n") if line.strip()]
-    if paragraphs and title and _same_text(paragraphs[0], title):
-        paragraphs = paragraphs[1:]
+    if paragraphs and draft.title and _folded(paragraphs[0]).startswith(_folded(draft.title)):
+        draft.title = paragraphs.pop(0)
     return "\n\n".join(paragraphs).split("\n")
 
 
@@ -924,7 +930,7 @@ def _parse_html(html: str, *, source: str, page_url: str) -> ParsedArticle:
             draft.metadata[name] = value
     if document.url and document.url != draft.url:
         draft.metadata["canonical_url"] = str(document.url)
-    body = _finish_body(_html_body(text, draft.title), draft)
+    body = _finish_body(_html_body(text, draft), draft)
     if len(body.split()) < _MIN_HTML_WORDS:
         raise _no_html_text_error(source)
     return _build(draft, source=source, body=body, encoding="utf-8")

@@ -43,6 +43,7 @@ MUTUAL_COSINE = 0.73
 share a claim from this cosine on, or from CANDIDATE_COSINE on when they also give the same
 specific quantity (chosen on the project's annotated stories: river_flood, harbour_strike and
 the demo; no such pair with a shared quantity was a different claim there)."""
+WEEK_MINUTES = 7 * 24 * 60
 ANCHOR_BONUS = 0.3  # both sentences give the same specific quantity (3,400 members; 50%)
 
 
@@ -248,5 +249,5 @@ def _specific(quantity: Quantity) -> bool:
     if quantity.kind == "date":
         return quantity.parts[2] is not None  # a day, not a bare year or month
     if quantity.kind == "duration":
-        return False
+        return quantity.value >= WEEK_MINUTES  # "11 weeks" of fighting; not "48 hours"
     return quantity.kind != "count" or not quantity.value.is_integer() or quantity.value > 12

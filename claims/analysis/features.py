@@ -146,18 +146,22 @@ def sentence_info(text: str) -> SentenceInfo:
 def negation_scope(text: str) -> frozenset[str]:
     """What each negation in the sentence denies: the word after "not", "no", "never",
     "denied", "declined" or a "-n't" verb, past adverbs and auxiliaries ("has not yet said"
-    denies "said"), crudely stemmed."""
+    denies "said"), crudely stemmed; and the verb of a "to" that word governs ("has not
+    agreed to reopen" denies "agreed" and "reopen")."""
     heads: set[str] = set()
     for clause in _CLAUSE_BREAK.split(text):
         words = [fold(match.group()) for match in _WORD.finditer(clause)]
         for position, word in enumerate(words):
             if not is_negation(word):
                 continue
-            for following in words[position + 1 :]:
+            for offset, following in enumerate(words[position + 1 :], start=position + 1):
                 if following in _SCOPE_ENDS:
                     break
                 if following not in _PASSED_OVER:
                     heads.add(stem(following))
+                    after = words[offset + 1 : offset + 3]
+                    if len(after) == 2 and after[0] == "to" and after[1] not in STOPWORDS:
+                        heads.add(stem(after[1]))
                     break
     return frozenset(heads)
 

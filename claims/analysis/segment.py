@@ -59,6 +59,15 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _BOILERPLATE_ANYWHERE = re.compile(r"©|all rights reserved", re.IGNORECASE)
+_BROADCAST = re.compile(  # a station's ident or sign-off in a bulletin's transcript
+    r"^(?:(?:you['’]re|you are) (?:listening to|watching|tuned to)\b"
+    r"|this is\b[^.;,]{0,40}\b(?:fm|radio|tv)\b"
+    r"|that['’]s (?:the|all the|all from) (?:news|headlines|bulletin)\b"
+    r"|.{0,50}\b(?:our|the) next (?:bulletin|update|news)\b"
+    r"|stay tuned\b)",
+    re.IGNORECASE,
+)
+_BROADCAST_WORDS = 16  # idents and sign-offs are short
 _BOILERPLATE_PREFIX = re.compile(
     r"^(?:here['’]?s what (?:you need to know|we know(?: so far)?|to know)"
     r"|what (?:you need to know|we know(?: so far)?)|key points|the latest|catch up"
@@ -186,7 +195,7 @@ def _line_kind(line: str) -> SentenceKind | None:
         return "dateline"
     if _DATELINE_PREFIX.match(line + " ") and len(words) <= 4:
         return "dateline"
-    if _BOILERPLATE.match(line) or _BOILERPLATE_ANYWHERE.search(line):
+    if _is_boilerplate(line):
         return "boilerplate"
     if _looks_like_heading(line):
         return "heading"
@@ -248,6 +257,14 @@ def _quote_open(text: str) -> bool:
     return text.count('"') % 2 == 1
 
 
+def _is_boilerplate(text: str) -> bool:
+    return bool(
+        _BOILERPLATE.match(text)
+        or _BOILERPLATE_ANYWHERE.search(text)
+        or (_BROADCAST.match(text) and len(text.split()) <= _BROADCAST_WORDS)
+    )
+
+
 def _classify(body: str, start: int, end: int, *, first: bool) -> list[Segment]:
     """Label one sentence, splitting off a dateline or boilerplate prefix when it has one.
 
@@ -256,7 +273,7 @@ def _classify(body: str, start: int, end: int, *, first: bool) -> list[Segment]:
     text = body[start:end]
     if _BYLINE.match(text) and len(text.split()) <= 14:
         return _span(body, start, end, "byline")
-    if _BOILERPLATE.match(text) or _BOILERPLATE_ANYWHERE.search(text):
+    if _is_boilerplate(text):
         return _span(body, start, end, "boilerplate")
     prefixes: list[tuple[re.Pattern[str], SentenceKind]] = [(_BOILERPLATE_PREFIX, "boilerplate")]
     if first:

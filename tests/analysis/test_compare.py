@@ -227,3 +227,16 @@ def test_a_hyphenated_amount_and_a_range_keep_their_units() -> None:
     first, second = find_quantities("The river rose between 2 and 3 metres.")
     assert (first.kind, first.unit, first.value) == ("measure", "m", 2.0)
     assert (second.kind, second.unit, second.value) == ("measure", "m", 3.0)
+
+
+def test_a_refusal_to_do_something_denies_doing_it() -> None:
+    assert set(
+        _kinds(
+            "The port has not agreed to reopen the north gate to lorries.",
+            "The port would reopen the north gate to lorries within a day.",
+        )
+    ) == {"negation"}
+    assert "negation" not in _kinds(
+        "The mayor did not go to the opening of the pier.",
+        "The mayor went home after the vote.",
+    )

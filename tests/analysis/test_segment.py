@@ -95,6 +95,21 @@ def test_it_marks_headings_bylines_and_boilerplate_as_non_claims() -> None:
     ]
 
 
+def test_it_marks_a_bulletins_station_ident_and_sign_off_as_boilerplate() -> None:
+    body = (
+        "You're listening to Valley Sound, the news at nine.\n\n"
+        "This is Brookline FM with the lunchtime headlines.\n\n"
+        "This is the second closure of the bridge this year.\n\n"
+        "That's the news from Brookline FM; more at ten."
+    )
+    assert [kind for kind, _ in _kinds(body)] == [
+        "boilerplate",
+        "boilerplate",
+        "statement",
+        "boilerplate",
+    ]
+
+
 def test_it_splits_a_boilerplate_prefix_off_a_real_sentence() -> None:
     body = "Here’s what you need to know: The dam held overnight. Read more"
     assert _kinds(body) == [

@@ -59,3 +59,17 @@ def test_html_canonical_url_and_site_fallback() -> None:
     assert article.url == "https://www.quaytimes.example/news/reopens"
     assert article.outlet == "quaytimes.example"
     assert article.body.startswith("The north quay reopened on Tuesday")
+
+
+def test_a_longer_headline_that_starts_with_the_page_title_is_the_title() -> None:
+    page = (
+        "<html><head><title>Quay repairs explained</title></head><body><article>"
+        "<h1>Quay repairs explained: what closes and for how long</h1>"
+        "<p>The north quay reopened on Tuesday after a week of repairs, "
+        "the harbour authority said in a statement.</p>"
+        "<p>Ships queued outside the breakwater overnight waiting for berths.</p>"
+        "</article></body></html>"
+    )
+    article = parse_text(page, source="explainer.html", fmt="html")
+    assert article.title == "Quay repairs explained: what closes and for how long"
+    assert article.body.startswith("The north quay reopened on Tuesday")
