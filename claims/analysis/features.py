@@ -166,6 +166,27 @@ def negation_scope(text: str) -> frozenset[str]:
     return frozenset(heads)
 
 
+_SAYING = r"(?:said|says|told [\w' ]+?|has said|had said|announced|confirmed|added|warned)"
+_SPEAKER = r"[^,]{2,60}(?:, [^,]{2,80})?"  # "Ann Lee" or "Ann Lee, a spokeswoman for the port"
+_SPEAKER_FIRST = re.compile(  # "Ann Lee said ..." or "Ann Lee, a spokeswoman, said ..."
+    rf"^[^,]{{2,60}}(?:, [^,]{{2,80}},)? {_SAYING}(?: on \w+)?,? (?:that )?(?P<content>.+)$"
+)
+_SPEAKER_LAST = re.compile(
+    rf"^(?P<content>.+), (?:{_SAYING} {_SPEAKER}|{_SPEAKER} {_SAYING}|according to {_SPEAKER})\.?$"
+)
+_ACCORDING_TO = re.compile(r"^According to [^,]+, (?P<content>.+)$")
+
+
+def reported_content(text: str) -> str | None:
+    """What a sentence reports someone said, without who said it ("Ann Lee, a spokeswoman,
+    said the quay would reopen." -> "the quay would reopen."); None when no one is credited."""
+    for pattern in (_ACCORDING_TO, _SPEAKER_FIRST, _SPEAKER_LAST):
+        found = pattern.match(text.strip())
+        if found:
+            return found.group("content")
+    return None
+
+
 def is_negation(word: str) -> bool:
     """A folded word that negates: "not", "never", "declined", "don't", "dont"."""
     return word in NEGATIONS or word.endswith("n't") or word in _BARE_CONTRACTIONS

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from claims.analysis import ArticleText, analyze
-from claims.analysis.align import StorySentence, mutual_closest
+from claims.analysis.align import CLAIM_THRESHOLD, PairScorer, StorySentence, mutual_closest
 from claims.analysis.embed import EMBEDDING_DIMENSIONS, Embedder
-from claims.analysis.features import sentence_info
+from claims.analysis.features import reported_content, sentence_info
 from claims.analysis.storycheck import load_story, score_story, seed_checks
 from claims.analysis.types import SentenceRef
 
@@ -194,3 +194,39 @@ def test_mutual_closest_pairs_need_each_other() -> None:
     ]
     pairs = {(0, 2), (0, 3), (1, 2), (1, 3)}
     assert mutual_closest(sentences, pairs) == {(0, 2)}
+
+
+def test_it_reads_what_a_sentence_reports_without_who_said_it() -> None:
+    assert (
+        reported_content("Ana Ruiz, a spokeswoman for the port, said the quay would reopen.")
+        == "the quay would reopen."
+    )
+    assert (
+        reported_content("The quay will reopen on Friday, said Ana Ruiz, the harbour master.")
+        == "The quay will reopen on Friday"
+    )
+    assert reported_content("The quay will reopen, a port official said.") == "The quay will reopen"
+    assert reported_content("The quay reopened on Friday.") is None
+
+
+def test_two_speakers_reporting_one_thing_share_a_claim(embedder: Embedder) -> None:
+    """Mutual closest sentences that report the same thing through different spokespeople are
+    one claim (an entity conflict to show), though the names keep the paraphrase score low."""
+    texts = [
+        "Mara Quist, a spokeswoman for the operator, said sailings between Kellby and Orrsay "
+        "would remain suspended until at least Monday while divers inspected the hull.",
+        "Tomas Reyl, a spokesman for Northsound Ferries, says the Kellby crossing will stay "
+        "closed until Monday at the earliest.",
+    ]
+    vectors, tokens = embedder.encode_with_tokens(texts)  # type: ignore[attr-defined]
+    sentences = [
+        StorySentence(
+            SentenceRef(article, 0), sentence_info(text), vectors[article], tokens[article]
+        )
+        for article, text in enumerate(texts)
+    ]
+    scorer = PairScorer(sentences)
+    assert scorer.claim_scores([(0, 1)])[(0, 1)] < CLAIM_THRESHOLD  # not mutual: no claim
+    scorer.mutual = {(0, 1)}
+    scorer._claim_cache.clear()
+    assert scorer.claim_scores([(0, 1)])[(0, 1)] >= CLAIM_THRESHOLD
