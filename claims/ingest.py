@@ -896,9 +896,18 @@ def _html_body(text: str, draft: _Draft) -> list[str]:
     page title, or a longer headline that starts with it ("Flood explained: what happens
     next" under the title "Flood explained"), which then becomes the title."""
     paragraphs = [line.strip() for line in normalise_newlines(text).split("\n") if line.strip()]
-    if paragraphs and draft.title and _folded(paragraphs[0]).startswith(_folded(draft.title)):
+    if paragraphs and draft.title and _extends_title(paragraphs[0], draft.title):
         draft.title = paragraphs.pop(0)
     return "\n\n".join(paragraphs).split("\n")
+
+
+def _extends_title(line: str, title: str) -> bool:
+    """The line is the title, or the title followed by ":", "-", "|" and more words."""
+    folded_line, folded_title = _folded(line), _folded(title)
+    if not folded_line.startswith(folded_title):
+        return False
+    rest = folded_line[len(folded_title) :].lstrip()
+    return rest == "" or rest[0] in ":|-–—"
 
 
 def _no_html_text_error(source: str) -> IngestError:

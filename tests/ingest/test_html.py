@@ -73,3 +73,16 @@ def test_a_longer_headline_that_starts_with_the_page_title_is_the_title() -> Non
     article = parse_text(page, source="explainer.html", fmt="html")
     assert article.title == "Quay repairs explained: what closes and for how long"
     assert article.body.startswith("The north quay reopened on Tuesday")
+
+
+def test_a_first_paragraph_that_only_starts_with_the_title_words_stays_in_the_body() -> None:
+    page = (
+        "<html><head><title>Quay</title></head><body><article>"
+        "<p>Quay workers walked out on Tuesday after a week of talks failed, "
+        "the union said in a statement.</p>"
+        "<p>Ships queued outside the breakwater overnight waiting for berths.</p>"
+        "</article></body></html>"
+    )
+    article = parse_text(page, source="quay.html", fmt="html")
+    assert article.title == "Quay"
+    assert article.body.startswith("Quay workers walked out on Tuesday")
