@@ -73,6 +73,7 @@ class PairScorer:
         self._cache: dict[tuple[int, int], float] = {}
         self._claim_cache: dict[tuple[int, int], float] = {}
         self._masked_cache: dict[int, SentenceInfo] = {}
+        self._reported_cache: dict[int, SentenceInfo | None] = {}
         self._tokens_cache: dict[int, np.ndarray] = {}
         self._tokens_cache_bytes = 0
         self.same_claim_cosine = SAME_CLAIM_COSINE[embedder_kind()]
@@ -126,21 +127,29 @@ class PairScorer:
         if (first, second) in self.mutual and (
             cosine >= MUTUAL_COSINE
             or shared_quantity
-            or (score < CLAIM_THRESHOLD and self._reported_score(first, second) >= REPORTED_SCORE)
+            or (
+                score < CLAIM_THRESHOLD
+                and self._reported_score(first, second, cosine) >= REPORTED_SCORE
+            )
         ):
             score = max(score, CLAIM_THRESHOLD + 0.01)
         return min(score, 1.0)
 
-    def _reported_score(self, first: int, second: int) -> float:
+    def _reported_score(self, first: int, second: int, cosine: float) -> float:
         """The paraphrase probability of what both sentences report, without who said it; 0
         when either credits no one."""
-        reported = [reported_content(self.sentences[i].info.text) for i in (first, second)]
-        if reported[0] is None or reported[1] is None:
+        reported_a, reported_b = self._reported(first), self._reported(second)
+        if reported_a is None or reported_b is None:
             return 0.0
-        cosine = float(self.sentences[first].vector @ self.sentences[second].vector)
-        infos = [sentence_info(text) for text in reported if text is not None]
-        row = pair_features(infos[0], infos[1], cosine, self.corpus)
+        row = pair_features(reported_a, reported_b, cosine, self.corpus)
         return float(combiner("sentence").probability(np.asarray([row]))[0])
+
+    def _reported(self, index: int) -> SentenceInfo | None:
+        """What a sentence reports without who said it (`reported_content`), made once."""
+        if index not in self._reported_cache:
+            reported = reported_content(self.sentences[index].info.text)
+            self._reported_cache[index] = None if reported is None else sentence_info(reported)
+        return self._reported_cache[index]
 
     def use_mutual(self, pairs: Iterable[tuple[int, int]]) -> None:
         """Note which candidate pairs are mutual closest matches (`mutual_closest`)."""

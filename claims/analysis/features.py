@@ -167,9 +167,11 @@ def negation_scope(text: str) -> frozenset[str]:
 
 
 _SAYING = r"(?:said|says|told [\w' ]+?|has said|had said|announced|confirmed|added|warned)"
-_SPEAKER = r"[^,]{2,60}(?:, [^,]{2,80})?"  # "Ann Lee" or "Ann Lee, a spokeswoman for the port"
+_WHO = r"[^,]{2,60}"  # "Ann Lee", "a port official"
+_ROLE = r"[^,]{2,80}"  # "a spokeswoman for the port"
+_SPEAKER = rf"{_WHO}(?:, {_ROLE})?"
 _SPEAKER_FIRST = re.compile(  # "Ann Lee said ..." or "Ann Lee, a spokeswoman, said ..."
-    rf"^[^,]{{2,60}}(?:, [^,]{{2,80}},)? {_SAYING}(?: on \w+)?,? (?:that )?(?P<content>.+)$"
+    rf"^{_WHO}(?:, {_ROLE},)? {_SAYING}(?: on \w+)?,? (?:that )?(?P<content>.+)$"
 )
 _SPEAKER_LAST = re.compile(
     rf"^(?P<content>.+), (?:{_SAYING} {_SPEAKER}|{_SPEAKER} {_SAYING}|according to {_SPEAKER})\.?$"
