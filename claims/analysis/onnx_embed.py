@@ -24,7 +24,7 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
@@ -72,14 +72,19 @@ def ensure_export(directory: Path | None = None, source: Path | None = None) -> 
     Safe to call from several processes at once: one builds while the others wait on the lock,
     then find the finished file."""
     source = source or packaged_model_path()
-    directory = directory or model_dir()
-    target = directory / export_name(source)
+    target = (directory or model_dir()) / export_name(source)
+    return built_once(target, lambda: _build(source, target))
+
+
+def built_once(target: Path, build: Callable[[], None]) -> Path:
+    """`target`, after `build()` has made it if it was missing: one process builds under a
+    file lock while the others wait, then find the finished file."""
     if target.exists():
         return target
-    directory.mkdir(parents=True, exist_ok=True)
-    with _locked(directory / (target.name + ".lock")):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target.parent / (target.name + ".lock")):
         if not target.exists():
-            _build(source, target)
+            build()
     return target
 
 
@@ -94,11 +99,8 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def _build(source: Path, target: Path) -> None:
-    """Export the transformer to ONNX (fp32), quantise it to int8, rename into place."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    """Export the transformer's last hidden states to ONNX and quantise it to int8."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
 
     class LastHiddenState(torch.nn.Module):
@@ -115,6 +117,20 @@ def _build(source: Path, target: Path) -> None:
             return output.last_hidden_state
 
     model = AutoModel.from_pretrained(str(source), attn_implementation="eager").eval()
+    export_onnx(LastHiddenState(model), target, "last_hidden_state", dynamic_output=True)
+
+
+def export_onnx(
+    module: Any, target: Path, output: str, *, dynamic_output: bool, quantize: bool = True
+) -> None:
+    """Export a torch module taking (input_ids, attention_mask, token_type_ids) to ONNX
+    (fp32), quantise its MatMul weights to int8 per channel unless `quantize` is false, and
+    rename the result into place. Needs torch, which only building does."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     fp32 = target.with_name(f"{target.name}.{os.getpid()}.fp32.tmp")
     example = torch.ones((2, 8), dtype=torch.int64)
@@ -122,28 +138,31 @@ def _build(source: Path, target: Path) -> None:
     try:
         with _quiet(), torch.no_grad():
             torch.onnx.export(
-                LastHiddenState(model),
+                module.eval(),
                 (example, example, torch.zeros_like(example)),
                 str(fp32),
                 input_names=["input_ids", "attention_mask", "token_type_ids"],
-                output_names=["last_hidden_state"],
+                output_names=[output],
                 dynamic_axes={
                     "input_ids": axes,
                     "attention_mask": axes,
                     "token_type_ids": axes,
-                    "last_hidden_state": axes,
+                    output: axes if dynamic_output else {0: "batch"},
                 },
                 opset_version=OPSET,
                 dynamo=False,
             )
-        with _quiet():
-            quantize_dynamic(
-                str(fp32),
-                str(temporary),
-                per_channel=True,
-                op_types_to_quantize=["MatMul"],
-                weight_type=QuantType.QInt8,
-            )
+        if quantize:
+            with _quiet():
+                quantize_dynamic(
+                    str(fp32),
+                    str(temporary),
+                    per_channel=True,
+                    op_types_to_quantize=["MatMul"],
+                    weight_type=QuantType.QInt8,
+                )
+        else:
+            os.replace(fp32, temporary)
         os.replace(temporary, target)
     finally:
         for leftover in (fp32, temporary):

@@ -3,7 +3,8 @@
 `compare_pairs` scores a batch (word frequencies are taken over the whole batch, as the
 command reads a whole file); a pair that states the same thing "agree"s unless a number, a
 quotation, a speaker, a name or a negation differs, which makes it a "conflict"; otherwise the
-pair is "unrelated". The score is the paraphrase probability of the learned combiner.
+pair is "unrelated". The score is the paraphrase probability of the learned combiner, mixed
+with that of the paraphrase reader, which reads both sentences together.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from claims.analysis.align import PairScorer, StorySentence
 from claims.analysis.compare import sentence_conflicts
 from claims.analysis.embed import Embedder, TokenEmbedder, get_embedder, has_tokens
 from claims.analysis.features import NEGATIONS, fold, sentence_info, words_of
+from claims.analysis.reader import get_reader, reader_available
 from claims.analysis.scorer import combiner
 from claims.analysis.types import PairVerdict, SentenceRef
 
@@ -27,15 +29,19 @@ ALIGNED_WORDS_QUOTE = 0.9
 
 
 def compare_pair(
-    first: str, second: str, *, embedder: Embedder | None = None
+    first: str, second: str, *, embedder: Embedder | None = None, read: bool = True
 ) -> tuple[PairVerdict, float]:
-    return compare_pairs([(first, second)], embedder=embedder)[0]
+    return compare_pairs([(first, second)], embedder=embedder, read=read)[0]
 
 
 def compare_pairs(
-    pairs: Sequence[tuple[str, str]], *, embedder: Embedder | None = None
+    pairs: Sequence[tuple[str, str]], *, embedder: Embedder | None = None, read: bool = True
 ) -> list[tuple[PairVerdict, float]]:
-    """A verdict and a score in [0, 1] for each (sentence1, sentence2)."""
+    """A verdict and a score in [0, 1] for each (sentence1, sentence2).
+
+    The score is the learned combiner's paraphrase probability, mixed with the paraphrase
+    reader's (`reader.py`) when `read` is true and the reader is installed; `read=False`
+    gives the feature scorer alone (faster: no pair is run through the model)."""
     if not pairs:
         return []
     embedder = embedder or get_embedder()
@@ -52,11 +58,17 @@ def compare_pairs(
         for index, text in enumerate(texts)
     ]
     scorer = PairScorer(sentences)
-    scores = scorer.score([(2 * n, 2 * n + 1) for n in range(len(pairs))])
-    threshold = combiner("full" if scorer.full else "sentence").threshold
+    scored = scorer.score([(2 * n, 2 * n + 1) for n in range(len(pairs))])
+    scores = np.asarray([scored[(2 * n, 2 * n + 1)] for n in range(len(pairs))])
+    model = combiner("full" if scorer.full else "sentence")
+    threshold = model.threshold
+    if read and model.blend is not None and reader_available():
+        weight = model.blend.reader_weight
+        scores = (1 - weight) * scores + weight * get_reader().probabilities(pairs)
+        threshold = model.blend.threshold
     results: list[tuple[PairVerdict, float]] = []
     for n in range(len(pairs)):
-        score = scores[(2 * n, 2 * n + 1)]
+        score = float(scores[n])
         results.append((verdict(sentences[2 * n], sentences[2 * n + 1], score, threshold), score))
     return results
 

@@ -24,6 +24,15 @@ Variant = Literal["full", "sentence"]
 
 
 @dataclass(frozen=True)
+class Blend:
+    """How the paraphrase reader's probability is mixed into the combiner's (`reader.py`):
+    (1 - reader_weight) * combiner + reader_weight * reader, a paraphrase from `threshold`."""
+
+    reader_weight: float
+    threshold: float
+
+
+@dataclass(frozen=True)
 class Combiner:
     mean: np.ndarray
     scale: np.ndarray
@@ -31,6 +40,7 @@ class Combiner:
     linear_bias: float
     networks: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, float], ...]  # (W1, b1, w2, b2)
     threshold: float  # probability at or above which a pair is a paraphrase (chosen on train)
+    blend: Blend | None = None  # with the reader, when it was fitted
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Combiner:
@@ -50,6 +60,11 @@ class Combiner:
             linear_bias=float(data["linear_bias"]),
             networks=networks,
             threshold=float(data["threshold"]),
+            blend=(
+                Blend(float(data["blend"]["reader_weight"]), float(data["blend"]["threshold"]))
+                if "blend" in data
+                else None
+            ),
         )
 
     def probability(self, features: np.ndarray) -> np.ndarray:

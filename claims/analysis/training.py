@@ -20,6 +20,7 @@ import numpy as np
 
 from claims.analysis.embed import TokenEmbedder, embedder_kind, get_embedder, has_tokens
 from claims.analysis.features import Corpus, pair_features, sentence_info, token_features
+from claims.analysis.reader import out_of_fold, reader_available
 from claims.analysis.scorer import WEIGHTS_PATH
 
 DEFAULT_TRAIN = (
@@ -67,9 +68,10 @@ def mrpc_features(
     return np.asarray(sentence_rows), np.asarray(full_rows)
 
 
-def fit(features: np.ndarray, labels: np.ndarray) -> dict[str, object]:
+def fit(features: np.ndarray, labels: np.ndarray) -> tuple[dict[str, object], np.ndarray]:
+    """The combiner's weights fitted on every pair, and its 5-fold out-of-fold
+    probabilities (from which the threshold is chosen)."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
     from sklearn.neural_network import MLPClassifier
     from sklearn.preprocessing import StandardScaler
@@ -92,13 +94,11 @@ def fit(features: np.ndarray, labels: np.ndarray) -> dict[str, object]:
     out_of_fold = np.zeros(len(labels))
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(features, labels):
         out_of_fold[test], _ = predict(train, test)
-    thresholds = np.arange(0.2, 0.8, 0.005)
-    scores = [f1_score(labels, out_of_fold >= t) for t in thresholds]
-    threshold = float(thresholds[int(np.argmax(scores))])
-    print(f"  out-of-fold F1 {max(scores) * 100:.2f} at threshold {threshold:.3f}")
+    threshold, best = _best_threshold(out_of_fold, labels)
+    print(f"  out-of-fold F1 {best * 100:.2f} at threshold {threshold:.3f}")
     everything = np.arange(len(labels))
     _, (scaler, linear, networks) = predict(everything, everything)
-    return {
+    weights = {
         "mean": scaler.mean_.tolist(),
         "scale": scaler.scale_.tolist(),
         "linear": linear.coef_[0].tolist(),
@@ -113,7 +113,34 @@ def fit(features: np.ndarray, labels: np.ndarray) -> dict[str, object]:
             for network in networks
         ],
         "threshold": threshold,
-        "out_of_fold_f1": round(float(max(scores)) * 100, 2),
+        "out_of_fold_f1": round(best * 100, 2),
+    }
+    return weights, out_of_fold
+
+
+def _best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """The threshold with the best F1, and that F1."""
+    from sklearn.metrics import f1_score
+
+    thresholds = np.arange(0.2, 0.8, 0.005)
+    scores = [f1_score(labels, probabilities >= t) for t in thresholds]
+    best = int(np.argmax(scores))
+    return float(thresholds[best]), float(scores[best])
+
+
+def fit_blend(combined: np.ndarray, read: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """How much of the reader's probability to mix into the combiner's, and the threshold of
+    the mix, chosen on out-of-fold probabilities of both (pairs neither was fitted on)."""
+    results = []
+    for weight in np.arange(0.0, 1.0001, 0.05):
+        threshold, best = _best_threshold((1 - weight) * combined + weight * read, labels)
+        results.append((best, float(weight), threshold))
+    best, weight, threshold = max(results)
+    print(f"  with the reader: out-of-fold F1 {best * 100:.2f} (weight {weight:.2f})")
+    return {
+        "reader_weight": round(weight, 2),
+        "threshold": threshold,
+        "out_of_fold_f1": round(best * 100, 2),
     }
 
 
@@ -126,10 +153,13 @@ def main(argv: Sequence[str]) -> None:
     rows = read_mrpc(path)
     labels = np.asarray([label for label, _, _ in rows])
     sentence_rows, full_rows = mrpc_features([(a, b) for _, a, b in rows], kind)
+    read = out_of_fold() if reader_available() and path == DEFAULT_TRAIN else None
     weights: dict[str, Any] = {}
     for name, features in (("sentence", sentence_rows), ("full", full_rows)):
         print(f"{kind} {name}: {features.shape[1]} features")
-        weights[name] = fit(features, labels)
+        weights[name], combined = fit(features, labels)
+        if read is not None:
+            weights[name]["blend"] = fit_blend(combined, read, labels)
     weights["trained_on"] = {"file": path.name, "pairs": len(rows), "embedder": kind}
     stored = json.loads(WEIGHTS_PATH.read_text(encoding="utf-8")) if WEIGHTS_PATH.exists() else {}
     stored[kind] = weights
