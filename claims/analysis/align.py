@@ -177,8 +177,7 @@ class PairScorer:
         doubtful = [
             pair
             for pair in sorted(self.mutual)
-            if float(self.sentences[pair[0]].vector @ self.sentences[pair[1]].vector)
-            >= READ_COSINE
+            if float(self.sentences[pair[0]].vector @ self.sentences[pair[1]].vector) >= READ_COSINE
         ]
         scores = self.claim_scores(doubtful)
         doubtful = [pair for pair in doubtful if scores[pair] < CLAIM_THRESHOLD]
