@@ -25,7 +25,6 @@ from claims.analysis.features import (
     token_features,
 )
 from claims.analysis.numbers import Quantity, comparable, compatible
-from claims.analysis.reader import PairReader
 from claims.analysis.scorer import combiner
 from claims.analysis.types import SentenceRef
 
@@ -54,12 +53,6 @@ statement" is an attribution or entity conflict to show, not two claims. Chosen 
 project's development stories, where such pairs that were one claim scored 0.16-0.33 and the
 others at most 0.09."""
 ANCHOR_BONUS = 0.3  # both sentences give the same specific quantity (3,400 members; 50%)
-READ_COSINE = 0.5
-READ_SCORE = 0.5
-"""Mutual closest pairs that the features leave under CLAIM_THRESHOLD but whose cosine is at
-least READ_COSINE are read by the paraphrase reader when one is given (`reader.py`); those it
-reads as saying the same thing (READ_SCORE), with numbers written alike when they clash, share
-a claim."""
 
 
 @dataclass(frozen=True)
@@ -73,12 +66,8 @@ class StorySentence:
 class PairScorer:
     """Scores pairs of story sentences, caching what it has computed."""
 
-    def __init__(
-        self, sentences: Sequence[StorySentence], reader: PairReader | None = None
-    ) -> None:
+    def __init__(self, sentences: Sequence[StorySentence]) -> None:
         self.sentences = sentences
-        self.reader = reader
-        self.read: dict[tuple[int, int], float] = {}  # reader probabilities of doubtful pairs
         self.corpus = Corpus.of([sentence.info for sentence in sentences])
         self.full = all(sentence.tokens is not None for sentence in sentences)
         self._cache: dict[tuple[int, int], float] = {}
@@ -144,8 +133,6 @@ class PairScorer:
             )
         ):
             score = max(score, CLAIM_THRESHOLD + 0.01)
-        if self.read.get((first, second), 0.0) >= READ_SCORE:
-            score = max(score, CLAIM_THRESHOLD + 0.01)
         return min(score, 1.0)
 
     def _reported_score(self, first: int, second: int, cosine: float) -> float:
@@ -165,33 +152,9 @@ class PairScorer:
         return self._reported_cache[index]
 
     def use_mutual(self, pairs: Iterable[tuple[int, int]]) -> None:
-        """Note which candidate pairs are mutual closest matches (`mutual_closest`), and have
-        the reader read those left in doubt."""
+        """Note which candidate pairs are mutual closest matches (`mutual_closest`)."""
         self.mutual = mutual_closest(self.sentences, pairs)
         self._claim_cache.clear()
-        if self.reader is not None:
-            self._read_doubtful()
-
-    def _read_doubtful(self) -> None:
-        assert self.reader is not None
-        doubtful = [
-            pair
-            for pair in sorted(self.mutual)
-            if float(self.sentences[pair[0]].vector @ self.sentences[pair[1]].vector) >= READ_COSINE
-        ]
-        scores = self.claim_scores(doubtful)
-        doubtful = [pair for pair in doubtful if scores[pair] < CLAIM_THRESHOLD]
-        texts = [self._reading(i, j) for i, j in doubtful]
-        self.read = dict(zip(doubtful, map(float, self.reader.probabilities(texts)), strict=True))
-        self._claim_cache.clear()
-
-    def _reading(self, first: int, second: int) -> tuple[str, str]:
-        """The two texts as the reader gets them: with their quantities written alike when
-        they clash (a conflict inside one claim, not two claims)."""
-        a, b = self.sentences[first].info, self.sentences[second].info
-        if a.quantities and b.quantities and number_agreement(a, b)[1]:
-            return self._masked(first).text, self._masked(second).text
-        return a.text, b.text
 
     def _masked(self, index: int) -> SentenceInfo:
         if index not in self._masked_cache:
