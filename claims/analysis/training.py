@@ -5,7 +5,10 @@
 A development tool: it needs scikit-learn, which the running engine does not. Only the train
 split is read; the threshold is the one that maximises F1 over 5-fold out-of-fold predictions.
 The weights are fitted on the features of one embedder (default: NEWSDESK_EMBEDDER's) and
-stored under its name; the other embedder's weights are kept as they are.
+stored under its name; the other embedder's weights are kept as they are. When the
+paraphrase reader's adapter is there (`reader_training` writes it, with its out-of-fold
+probabilities on the same pairs), the weight of the reader in the mix `compare-pairs` uses and
+the threshold of that mix are chosen the same way.
 """
 
 from __future__ import annotations
@@ -153,6 +156,7 @@ def main(argv: Sequence[str]) -> None:
     rows = read_mrpc(path)
     labels = np.asarray([label for label, _, _ in rows])
     sentence_rows, full_rows = mrpc_features([(a, b) for _, a, b in rows], kind)
+    # the reader's stored out-of-fold probabilities are those of MRPC train's rows, in order
     read = out_of_fold() if reader_available() and path == DEFAULT_TRAIN else None
     weights: dict[str, Any] = {}
     for name, features in (("sentence", sentence_rows), ("full", full_rows)):
