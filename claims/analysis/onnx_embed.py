@@ -184,6 +184,28 @@ def _quiet() -> Iterator[None]:
         root.setLevel(level)
 
 
+def session_and_tokenizer(
+    model_path: Path, tokenizer_path: Path, max_tokens: int
+) -> tuple[Any, Any]:
+    """An onnxruntime session on one thread (callers run their inputs side by side on threads
+    of their own), and the model's tokenizer without padding, truncating at `max_tokens` (a
+    pair longest side first)."""
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(
+        str(model_path), options, providers=["CPUExecutionProvider"]
+    )
+    tokenizer = Tokenizer.from_file(str(tokenizer_path))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_tokens)
+    return session, tokenizer
+
+
 class OnnxMiniLM:
     """Runs the int8 export: texts in, sentence vectors and token vectors out.
 
@@ -195,19 +217,9 @@ class OnnxMiniLM:
     than splitting each matrix product, and concurrent callers do not oversubscribe them."""
 
     def __init__(self, model_path: Path, tokenizer_path: Path, workers: int | None = None) -> None:
-        import onnxruntime
-        from tokenizers import Tokenizer
-
-        options = onnxruntime.SessionOptions()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
+        self._session, self._tokenizer = session_and_tokenizer(
+            model_path, tokenizer_path, MAX_TOKENS
         )
-        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(MAX_TOKENS)
         self._pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1)
 
     def run(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:

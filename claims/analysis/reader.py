@@ -121,19 +121,11 @@ class PairReader:
     alone (no padding), on threads side by side, like the embedder's export."""
 
     def __init__(self, model_path: Path, tokenizer_path: Path) -> None:
-        import onnxruntime
-        from tokenizers import Tokenizer
+        from claims.analysis.onnx_embed import session_and_tokenizer
 
-        options = onnxruntime.SessionOptions()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        self._session = onnxruntime.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
+        self._session, self._tokenizer = session_and_tokenizer(
+            model_path, tokenizer_path, MAX_PAIR_TOKENS
         )
-        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(MAX_PAIR_TOKENS, strategy="longest_first")
         self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
