@@ -10,7 +10,10 @@ weights and the result exported to ONNX in `model_dir()` (once, under a lock, ab
 needs torch), then run by onnxruntime.
 
 A pair costs a forward pass of its own, where a sentence vector serves every pair its sentence
-is in, so the reader is for few pairs: `compare-pairs` reads every pair it is given.
+is in, so the reader is for few pairs: `compare-pairs` reads every pair it is given. The story
+grouping does not use it: reading the mutual closest pairs the features left in doubt (cosine
+0.5 and up) changed one of our six annotated stories by 0.01 pairwise F1 and none of the
+others, for several hundred extra forward passes on a 150-article story.
 """
 
 from __future__ import annotations
