@@ -542,10 +542,23 @@ def conflict_views(claim: Claim, sentences: Sequence[Sentence]) -> list[Conflict
 
 
 def _number_sides(members: Sequence[Sentence]) -> list[ConflictSide]:
-    """Each sentence with the numbers that disagree with another sentence's marked."""
+    """Each sentence with the numbers that disagree with another sentence's marked; the
+    sentences that disagree with the most others first (the odd one out of three leads)."""
     found = {s.pk: find_quantities(s.text) for s in members}
+
+    def disagreeing(sentence: Sentence) -> int:
+        return sum(
+            any(
+                comparable(q, other) and not compatible(q, other)
+                for q in found[sentence.pk]
+                for other in found[other_sentence.pk]
+            )
+            for other_sentence in members
+            if other_sentence.pk != sentence.pk
+        )
+
     sides = []
-    for sentence in members:
+    for sentence in sorted(members, key=lambda s: -disagreeing(s)):
         others = [q for sid, qs in found.items() if sid != sentence.pk for q in qs]
         differing = [
             q

@@ -335,6 +335,21 @@ def test_the_claim_panel_partial_is_a_fragment(editor_client: Client, bridge: Br
     assert "Seen before" in html
 
 
+def test_a_number_conflict_shows_the_article_that_differs_first(
+    editor_client: Client, bridge: BridgeStory
+) -> None:
+    """City Wire and Daily Echo say 40 workers, The Courier 44: The Courier leads, and the
+    two that agree follow in reading order."""
+    claim = bridge.number_claim
+    ids = list(claim.sentences.order_by("article_id").values_list("pk", flat=True))
+    claim.conflicts = [{**claim.conflicts[0], "sentences": ids}]  # all three, as the engine does
+    claim.save(update_fields=["conflicts"])
+    html = page_of(editor_client, f"/stories/bridge/claims/{claim.pk}/", headers=HTMX)
+    differ = html[html.index("Where they differ") : html.index("All 3 sentences")]
+    outlets = re.findall(r'<p class="side-outlet"><a [^>]*>([^<]+)</a>', differ)
+    assert outlets == ["The Courier", "City Wire", "Daily Echo"]
+
+
 def test_the_claim_panel_without_htmx_opens_the_story_page_on_it(
     editor_client: Client, bridge: BridgeStory
 ) -> None:
