@@ -545,26 +545,20 @@ def _number_sides(members: Sequence[Sentence]) -> list[ConflictSide]:
     """Each sentence with the numbers that disagree with another sentence's marked; the
     sentences that disagree with the most others first (the odd one out of three leads)."""
     found = {s.pk: find_quantities(s.text) for s in members}
-
-    def disagreeing(sentence: Sentence) -> int:
-        return sum(
-            any(
-                comparable(q, other) and not compatible(q, other)
-                for q in found[sentence.pk]
-                for other in found[other_sentence.pk]
-            )
-            for other_sentence in members
-            if other_sentence.pk != sentence.pk
-        )
-
+    disagreeing: dict[int, int] = {}
     sides = []
-    for sentence in sorted(members, key=lambda s: -disagreeing(s)):
-        others = [q for sid, qs in found.items() if sid != sentence.pk for q in qs]
-        differing = [
-            q
-            for q in found[sentence.pk]
-            if any(comparable(q, other) and not compatible(q, other) for other in others)
+    for sentence in members:
+        clashes = [  # per other sentence, which of this one's quantities it contradicts
+            {
+                n
+                for n, q in enumerate(found[sentence.pk])
+                if any(comparable(q, theirs) and not compatible(q, theirs) for theirs in quantities)
+            }
+            for other, quantities in found.items()
+            if other != sentence.pk
         ]
+        disagreeing[sentence.pk] = sum(bool(clash) for clash in clashes)
+        differing = [q for n, q in enumerate(found[sentence.pk]) if any(n in c for c in clashes)]
         sides.append(
             ConflictSide(
                 sentence.pk,
@@ -573,7 +567,7 @@ def _number_sides(members: Sequence[Sentence]) -> list[ConflictSide]:
                 highlights=[_quantity_text(q) for q in differing],
             )
         )
-    return sides
+    return sorted(sides, key=lambda side: -disagreeing[side.sentence_id])
 
 
 def _quantity_text(quantity: Quantity) -> str:

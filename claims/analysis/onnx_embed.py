@@ -161,9 +161,7 @@ def export_onnx(
                     op_types_to_quantize=["MatMul"],
                     weight_type=QuantType.QInt8,
                 )
-        else:
-            os.replace(fp32, temporary)
-        os.replace(temporary, target)
+        os.replace(temporary if quantize else fp32, target)
     finally:
         for leftover in (fp32, temporary):
             leftover.unlink(missing_ok=True)

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from claims.analysis.scorer import sigmoid
+
 ADAPTER_PATH = Path(__file__).with_name("reader_adapter.npz")
 ADAPTED = (
     "attention.self.query",
@@ -137,7 +139,7 @@ class PairReader:
         both = [(a, b) for a, b in pairs] + [(b, a) for a, b in pairs]
         encodings = self._tokenizer.encode_batch(both, add_special_tokens=True)
         logits = np.asarray(list(self._pool.map(self._run, encodings)), dtype=np.float64)
-        probabilities = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        probabilities = sigmoid(logits)
         result: np.ndarray = (probabilities[: len(pairs)] + probabilities[len(pairs) :]) / 2
         return result
 

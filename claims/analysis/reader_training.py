@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +59,8 @@ def _model() -> Any:
                 parameter.requires_grad = False
             for layer in self.body.encoder.layer:
                 for path in ADAPTED:
-                    parent = layer.get_submodule(path.rsplit(".", 1)[0])
-                    name = path.rsplit(".", 1)[1]
+                    parent_path, name = path.rsplit(".", 1)
+                    parent = layer.get_submodule(parent_path)
                     setattr(parent, name, LowRank(getattr(parent, name)))
 
         def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -144,16 +144,21 @@ def predict(model: Any, rows: Rows, indices: np.ndarray) -> np.ndarray:
     return np.concatenate(chunks)
 
 
+def _adapted(model: Any) -> Iterator[tuple[str, Any]]:
+    """Each low-rank layer of the model, under the name of the packaged weight it adapts
+    ("encoder.layer.0.attention.self.query")."""
+    for number, layer in enumerate(model.body.encoder.layer):
+        for path in ADAPTED:
+            yield f"encoder.layer.{number}.{path}", layer.get_submodule(path)
+
+
 def adapter_arrays(model: Any) -> dict[str, np.ndarray]:
     """The trained parameters by the name of the packaged weight they adapt:
     "encoder.layer.0.attention.self.query.down" and ".up", and "head.weight", "head.bias"."""
     arrays: dict[str, np.ndarray] = {}
-    for number, layer in enumerate(model.body.encoder.layer):
-        for path in ADAPTED:
-            module = layer.get_submodule(path)
-            prefix = f"encoder.layer.{number}.{path}"
-            arrays[f"{prefix}.down"] = module.down.detach().numpy().astype(np.float32)
-            arrays[f"{prefix}.up"] = module.up.detach().numpy().astype(np.float32)
+    for prefix, module in _adapted(model):
+        arrays[f"{prefix}.down"] = module.down.detach().numpy().astype(np.float32)
+        arrays[f"{prefix}.up"] = module.up.detach().numpy().astype(np.float32)
     arrays["head.weight"] = model.head.weight.detach().numpy().astype(np.float32)
     arrays["head.bias"] = model.head.bias.detach().numpy().astype(np.float32)
     return arrays
@@ -165,12 +170,9 @@ def with_adapter(arrays: dict[str, np.ndarray]) -> Any:
 
     model = _model()
     with torch.no_grad():
-        for number, layer in enumerate(model.body.encoder.layer):
-            for path in ADAPTED:
-                module = layer.get_submodule(path)
-                prefix = f"encoder.layer.{number}.{path}"
-                module.down.copy_(torch.from_numpy(arrays[f"{prefix}.down"]))
-                module.up.copy_(torch.from_numpy(arrays[f"{prefix}.up"]))
+        for prefix, module in _adapted(model):
+            module.down.copy_(torch.from_numpy(arrays[f"{prefix}.down"]))
+            module.up.copy_(torch.from_numpy(arrays[f"{prefix}.up"]))
         model.head.weight.copy_(torch.from_numpy(arrays["head.weight"]))
         model.head.bias.copy_(torch.from_numpy(arrays["head.bias"]))
     return model.eval()

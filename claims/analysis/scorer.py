@@ -71,16 +71,16 @@ class Combiner:
         """Paraphrase probability for each row of an (n, features) array: the mean of the
         logistic regression and of the average of the small networks."""
         standard = (np.atleast_2d(features) - self.mean) / self.scale
-        linear = _sigmoid(standard @ self.linear + self.linear_bias)
+        linear = sigmoid(standard @ self.linear + self.linear_bias)
         networks = [
-            _sigmoid(np.maximum(standard @ hidden + hidden_bias, 0.0) @ output + output_bias)
+            sigmoid(np.maximum(standard @ hidden + hidden_bias, 0.0) @ output + output_bias)
             for hidden, hidden_bias, output, output_bias in self.networks
         ]
         result: np.ndarray = (linear + np.mean(networks, axis=0)) / 2
         return result
 
 
-def _sigmoid(values: np.ndarray) -> np.ndarray:
+def sigmoid(values: np.ndarray) -> np.ndarray:
     result: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(values, -30, 30)))
     return result
 
