@@ -173,6 +173,10 @@ class Sentence(models.Model):
                 m=16,
                 ef_construction=64,
                 opclasses=["vector_cosine_ops"],
+                # the statements of analysed stories: those the archive search looks through.
+                # A sentence enters the index once, when it is given its claim, not also when
+                # it is embedded (an update that sets the vector would index it a first time)
+                condition=Q(claim__isnull=False),
             ),
         ]
 

@@ -650,6 +650,7 @@ def seen_before_candidates(
         Sentence.objects.filter(
             claim__retired_at__isnull=True,
             claim__review_state__in=[ReviewState.VERIFIED, ReviewState.DISPUTED],
+            claim__isnull=False,  # implies the HNSW index's condition, so it is used
             embedding__isnull=False,
         )
         .exclude(article__story_id=story_id)

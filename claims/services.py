@@ -33,6 +33,7 @@ from claims.models import (
 )
 
 if TYPE_CHECKING:
+    from claims.analysis.engine import NamePass
     from claims.analysis.types import StoryAnalysis
 
 logger = logging.getLogger(__name__)
@@ -258,37 +259,32 @@ def story_analyze(
     skips what is already done. ``generation`` ties the run to the request that queued it; a
     run for an older generation stops.
     """
+    from claims.analysis.embed import get_embedder
+    from claims.analysis.engine import NamePass
+
     if generation is None:
         generation = story_request_analysis_inline(story=story)
     article_ids = story_analysis_start(story=story, generation=generation)
     total = len(article_ids) + 1
-    loading = _load_analysis_models()
-    for done, prepared in enumerate(_articles_prepared(article_ids, generation)):
+    bodies = story.articles.filter(pk__in=article_ids).values_list("body", flat=True)
+    # spaCy's pass over the sentences starts first, in a process of its own forked before any
+    # thread starts (it loads spaCy there and splits the bodies itself), and runs while the
+    # articles are embedded and grouped here
+    with NamePass([(body, None) for body in bodies]) as names:
+        get_embedder()
+        for done, prepared in enumerate(_articles_prepared(article_ids, generation)):
+            if progress is not None:
+                progress(f"Splitting and embedding article {done + 1}", done, total)
+            prepared()
         if progress is not None:
-            progress(f"Splitting and embedding article {done + 1}", done, total)
-        prepared()
-    loading.join()
-    if progress is not None:
-        progress("Grouping claims", total - 1, total)
-    story = story_analysis_finish(story=story, generation=generation)
+            progress("Grouping claims", total - 1, total)
+        story = story_analysis_finish(story=story, generation=generation, names=names)
     if progress is not None:
         progress("Done", total, total)
     return story
 
 
 PREPARE_THREADS = 4
-
-
-def _load_analysis_models() -> threading.Thread:
-    """Load the embedding model now and the named-entity model in a thread, while the
-    articles are prepared, rather than when the story is grouped."""
-    from claims.analysis.embed import get_embedder
-    from claims.analysis.entities import ner
-
-    get_embedder()  # first: loading spaCy must not race the fp32 model's torch import
-    loading = threading.Thread(target=ner, daemon=True)
-    loading.start()
-    return loading
 
 
 def _articles_prepared(article_ids: Sequence[int], generation: int) -> Iterator[Callable[[], None]]:
@@ -378,12 +374,13 @@ def article_prepare(*, article_id: int, generation: int) -> None:
     )
 
 
-def story_analysis_finish(*, story: Story, generation: int) -> Story:
-    """Group the prepared articles' sentences into claims and mark the story analysed."""
+def story_analysis_finish(*, story: Story, generation: int, names: NamePass | None = None) -> Story:
+    """Group the prepared articles' sentences into claims and mark the story analysed.
+    ``names`` is the name pass the caller started over the articles, if it did."""
     if not _current(story.pk, generation).update(analysis_stage="Grouping claims"):
         raise AnalysisSuperseded(f"Story {story.pk} has a newer analysis.")
     failed = dict(story.articles.exclude(analysis_error="").values_list("pk", "analysis_error"))
-    story_group_claims(story=story, skip=set(failed))
+    story_group_claims(story=story, skip=set(failed), names=names)
     finished = _current(story.pk, generation).update(
         analysis_state=AnalysisState.ANALYZED,
         analysis_stage="Done",
@@ -486,7 +483,9 @@ def article_embed(*, article: Article) -> int:
     return len(pending)
 
 
-def story_group_claims(*, story: Story, skip: set[int] | None = None) -> None:
+def story_group_claims(
+    *, story: Story, skip: set[int] | None = None, names: NamePass | None = None
+) -> None:
     """Run the engine over the stored sentences, and store what it finds.
 
     Articles in ``skip`` (their analysis failed) take no part. The stored vectors are not read
@@ -515,7 +514,8 @@ def story_group_claims(*, story: Story, skip: set[int] | None = None) -> None:
                 outlet=article.outlet,
             )
         )
-    story_store_analysis(story=story, result=analyze(texts, embedder=get_embedder()))
+    result = analyze(texts, embedder=get_embedder(), names=names)
+    story_store_analysis(story=story, result=result)
 
 
 def _update_column(model: type[Model], name: str, values: dict[int, Any]) -> None:
@@ -630,12 +630,16 @@ def story_store_analysis(*, story: Story, result: StoryAnalysis) -> None:
         [old_claims[pk] for pk in reviewed], ["retired_at", "retired_sentences"]
     )
 
+    before = {s.pk: s.claim_id for s in sentences.values()}
     for sentence in sentences.values():
         sentence.claim = None
     for row, members in zip(stored, new_members, strict=True):
         for sentence in members:
             sentence.claim = row
-    _update_column(Sentence, "claim", {s.pk: s.claim_id for s in sentences.values()})
+    # only the rows whose claim changes: an update writes a new row version, indexed anew
+    # (the HNSW index too), even when the value stays the same
+    changed = {s.pk: s.claim_id for s in sentences.values() if s.claim_id != before[s.pk]}
+    _update_column(Sentence, "claim", changed)
     Claim.objects.filter(pk__in=gone - reviewed).delete()
     _store_entities(story=story, result=result, sentences=sentences)
 

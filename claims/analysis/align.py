@@ -26,6 +26,7 @@ from claims.analysis.features import (
 )
 from claims.analysis.numbers import Quantity, comparable, compatible
 from claims.analysis.scorer import combiner
+from claims.analysis.side import shared
 from claims.analysis.types import SentenceRef
 
 NEIGHBOURS = 8
@@ -53,6 +54,8 @@ statement" is an attribution or entity conflict to show, not two claims. Chosen 
 project's development stories, where such pairs that were one claim scored 0.16-0.33 and the
 others at most 0.09."""
 ANCHOR_BONUS = 0.3  # both sentences give the same specific quantity (3,400 members; 50%)
+SHARED_PAIRS = 2000  # from this many pairs on, a forked process computes half their features
+SHARED_PART = 250  # pairs per part of that work
 
 
 @dataclass(frozen=True)
@@ -84,11 +87,31 @@ class PairScorer:
             {(min(i, j), max(i, j)) for i, j in pairs if (min(i, j), max(i, j)) not in self._cache}
         )
         if wanted:
-            rows = [self.features(i, j) for i, j in wanted]
-            model = combiner("full" if self.full else "sentence")
-            for pair, probability in zip(wanted, model.probability(np.asarray(rows)), strict=True):
-                self._cache[pair] = float(probability)
+            probabilities = self._probabilities(self._rows(wanted))
+            self._cache.update(zip(wanted, probabilities, strict=True))
         return {pair: self._cache[(min(pair), max(pair))] for pair in pairs}
+
+    def _probabilities(self, rows: list[list[float]]) -> list[float]:
+        if not rows:
+            return []
+        model = combiner("full" if self.full else "sentence")
+        return [float(p) for p in model.probability(np.asarray(rows))]
+
+    def _rows(self, pairs: list[tuple[int, int]], *, masked: bool = False) -> list[list[float]]:
+        """The features of many pairs, computed half here, half in a forked process that
+        starts with this scorer (`side.shared`), when there are SHARED_PAIRS or more."""
+        global _forked_scorer
+        if len(pairs) < SHARED_PAIRS:
+            return [self.features(i, j, masked=masked) for i, j in pairs]
+        parts = [
+            (pairs[start : start + SHARED_PART], masked)
+            for start in range(0, len(pairs), SHARED_PART)
+        ]
+        _forked_scorer = self
+        try:
+            return [row for rows in shared(_forked_rows, parts) for row in rows]
+        finally:
+            _forked_scorer = None
 
     def one(self, first: int, second: int) -> float:
         return self.score([(first, second)])[(first, second)]
@@ -102,22 +125,26 @@ class PairScorer:
         `CLAIM_THRESHOLD` when the embeddings are as close as `SAME_CLAIM_COSINE`, since the
         paraphrase scorer (trained on MRPC) rejects a sentence that adds a detail."""
         pairs = list(pairs)
-        plain = self.score(pairs)
-        result: dict[tuple[int, int], float] = {}
-        for pair in pairs:
-            key = (min(pair), max(pair))
-            if key not in self._claim_cache:
-                self._claim_cache[key] = self._claim_score(*key, plain[pair])
-            result[pair] = self._claim_cache[key]
-        return result
+        self.score(pairs)  # the paraphrase probabilities, cached by (i < j)
+        todo = sorted(
+            {key for i, j in pairs if (key := (min(i, j), max(i, j))) not in self._claim_cache}
+        )
+        clashing = [key for key in todo if self._numbers_clash(*key)]
+        masked = dict(
+            zip(clashing, self._probabilities(self._rows(clashing, masked=True)), strict=True)
+        )
+        for key in todo:
+            self._claim_cache[key] = self._claim_score(*key, self._cache[key], masked.get(key))
+        return {pair: self._claim_cache[(min(pair), max(pair))] for pair in pairs}
 
-    def _claim_score(self, first: int, second: int, plain: float) -> float:
+    def _numbers_clash(self, first: int, second: int) -> bool:
         a, b = self.sentences[first].info, self.sentences[second].info
-        score = plain
-        if a.quantities and b.quantities and number_agreement(a, b)[1]:
-            row = self.features(first, second, masked=True)
-            model = combiner("full" if self.full else "sentence")
-            score = max(score, float(model.probability(np.asarray([row]))[0]))
+        return bool(a.quantities and b.quantities and number_agreement(a, b)[1])
+
+    def _claim_score(self, first: int, second: int, plain: float, masked: float | None) -> float:
+        """See `claim_scores`; `masked` is the probability with the clashing numbers masked."""
+        a, b = self.sentences[first].info, self.sentences[second].info
+        score = plain if masked is None else max(plain, masked)
         shared_quantity = shares_specific_quantity(a, b)
         if shared_quantity:
             score += ANCHOR_BONUS
@@ -186,6 +213,15 @@ class PairScorer:
                 self._tokens_cache[index] = found
                 self._tokens_cache_bytes += found.nbytes
         return found
+
+
+_forked_scorer: PairScorer | None = None  # the scorer a forked process computes features for
+
+
+def _forked_rows(part: tuple[list[tuple[int, int]], bool]) -> list[list[float]]:
+    pairs, masked = part
+    assert _forked_scorer is not None
+    return [_forked_scorer.features(i, j, masked=masked) for i, j in pairs]
 
 
 def candidate_pairs(

@@ -7,24 +7,19 @@ model does) the pair scorer uses them too; with stored embeddings and no embedde
 not loaded and the sentence-only scorer is used. Each text is encoded at most once: stored
 embeddings are used as they are, and only the statements' token vectors are asked for.
 
-spaCy's named-entity pass needs only the segments, so it runs in a forked side process (in
-parts; parts it has not started when the grouping is done are taken back) while this process
-embeds and groups: the two halves of the work use both cores.
+spaCy's named-entity pass needs only the sentences, so it runs in a forked side process
+(`NamePass`) while this process embeds and groups: the two halves of the work use both cores.
+A caller that knows the bodies before it embeds them (the whole analysis in one process,
+`claims.services.story_analyze`) starts the pass itself, before embedding; otherwise
+`analyze` starts it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import multiprocessing
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
-from concurrent.futures import (
-    BrokenExecutor,
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-)
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -37,10 +32,17 @@ from claims.analysis.embed import (
     get_embedder,
     has_tokens,
 )
-from claims.analysis.entities import find_entities, name_mentions, ner_loaded
+from claims.analysis.entities import (
+    NAMED_KINDS,
+    Names,
+    find_entities,
+    ner_loaded,
+    sentence_names,
+)
 from claims.analysis.features import sentence_info
 from claims.analysis.review import carry_over
 from claims.analysis.segment import segment
+from claims.analysis.side import gathered, side_pool
 from claims.analysis.sources import find_derived
 from claims.analysis.status import build_claim
 from claims.analysis.types import (
@@ -53,7 +55,7 @@ from claims.analysis.types import (
 )
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-SIDE_PARTS = 8  # the named-entity pass goes to the side process in this many parts
+SIDE_PARTS = 12  # the named-entity pass goes to the side process in this many parts
 
 
 def analyze(
@@ -63,9 +65,11 @@ def analyze(
     previous: Mapping[Hashable, Collection[SentenceKey]] | None = None,
     progress: Progress | None = None,
     entities: bool = True,
+    names: NamePass | None = None,
 ) -> StoryAnalysis:
     """Analyse a story. `previous` maps old claim keys to their sentence keys; the result's
-    `carry_over` then tells which new claim each old review follows."""
+    `carry_over` then tells which new claim each old review follows. `names` is a name pass
+    the caller started over the same articles (sentences it did not cover are done here)."""
     report = progress or (lambda stage, done, total: None)
     ids = [article.id for article in articles]
     if len(set(ids)) != len(ids):
@@ -75,9 +79,9 @@ def analyze(
     texts = {article.id: (article.body, segments[article.id]) for article in articles}
     # spaCy needs only the segments: it runs in another process while claims are grouped, each
     # side with one BLAS thread (two each would fight for the cores and spin)
-    with threadpool_limits(limits=1, user_api="blas"), _side_worker() as pool:
-        parts = _parts(texts, SIDE_PARTS) if entities else []
-        side = [pool.submit(name_mentions, part) for part in parts]
+    with threadpool_limits(limits=1, user_api="blas"), contextlib.ExitStack() as stack:
+        if entities and names is None:
+            names = stack.enter_context(NamePass([texts[article.id] for article in articles]))
         embeddings, tokens = _embed(articles, segments, embedder, report)
         sentences: list[StorySentence] = []
         article_sentences: dict[int, list[int]] = {article.id: [] for article in articles}
@@ -107,7 +111,8 @@ def analyze(
         found_entities = []
         if entities:
             claim_of = {ref: number for number, claim in enumerate(claims) for ref in _keys(claim)}
-            found_entities = find_entities(texts, claim_of, _gathered(side, parts))
+            found = names.names() if names is not None else {}
+            found_entities = find_entities(texts, claim_of, found)
             report("entities", len(found_entities), len(found_entities))
     analysis = StoryAnalysis(
         segments=segments,
@@ -183,55 +188,64 @@ def _embed(
     return embeddings, tokens
 
 
-def _parts(
-    texts: Mapping[int, tuple[str, list[Segment]]], count: int
-) -> list[dict[int, tuple[str, list[Segment]]]]:
-    """The articles in `count` runs of about equal numbers of segments, in order."""
-    total = sum(len(segments) for _, segments in texts.values())
-    parts: list[dict[int, tuple[str, list[Segment]]]] = [{}]
+class NamePass:
+    """spaCy's names in a story's statements and headings, found in a forked side process (the
+    GIL would keep a thread from using the other core), so they cost little beside the work
+    this process does meanwhile.
+
+    Made from the articles' bodies with their segments, or with None to have the side process
+    split the body itself (the split is deterministic, so a caller can start the pass before
+    the articles are split and embedded). Create it before starting threads: the side process
+    is forked at once. The work goes over in SIDE_PARTS parts; `names()` takes back the parts
+    the side process has not started and does them here when spaCy is loaded here, and redoes
+    a part here if the side process died. Use it as a context manager, or `close()` it.
+    """
+
+    def __init__(self, articles: Sequence[tuple[str, Sequence[Segment] | None]]) -> None:
+        self._pool = side_pool()
+        self._parts = _parts(articles, SIDE_PARTS)
+        self._futures = [self._pool.submit(_names_in, part) for part in self._parts]
+
+    def names(self) -> dict[str, Names]:
+        """Every part's names, by sentence text."""
+        found: dict[str, Names] = {}
+        for names in gathered(_names_in, self._parts, self._futures, take_back=ner_loaded()):
+            found.update(names)
+        return found
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> NamePass:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_Body = tuple[str, Sequence[Segment] | None]
+
+
+def _names_in(articles: Sequence[_Body]) -> dict[str, Names]:
+    texts = []
+    for body, segments in articles:
+        for item in segment(body) if segments is None else segments:
+            if item.kind in NAMED_KINDS:
+                texts.append(item.text)
+    return sentence_names(texts)
+
+
+def _parts(articles: Sequence[_Body], count: int) -> list[list[_Body]]:
+    """The articles in `count` runs of about equal length, in order."""
+    total = sum(len(body) for body, _ in articles)
+    parts: list[list[_Body]] = [[]]
     done = 0
-    for article_id, text in texts.items():
-        if done >= total * len(parts) / count:
-            parts.append({})
-        parts[-1][article_id] = text
-        done += len(text[1])
+    for article in articles:
+        if parts[-1] and done >= total * len(parts) / count:
+            parts.append([])
+        parts[-1].append(article)
+        done += len(article[0])
     return parts
-
-
-def _gathered(side: list[Future[list[Any]]], parts: list[Any]) -> list[Any]:
-    """The name mentions of every part, in order. Parts the side process has not started are
-    taken back and done here, when spaCy is loaded in this process too."""
-    mentions: list[list[Any]] = [[] for _ in parts]
-    taken = set()
-    if ner_loaded():
-        for number in reversed(range(len(parts))):
-            if side[number].cancel():
-                mentions[number] = name_mentions(parts[number])
-                taken.add(number)
-    for number, future in enumerate(side):
-        if number not in taken:
-            try:
-                mentions[number] = future.result()
-            except BrokenExecutor:  # the side process died (killed, out of memory): redo here
-                mentions[number] = name_mentions(parts[number])
-    return [mention for part in mentions for mention in part]
-
-
-def _side_worker() -> Executor:
-    """A forked process for work that can run beside the grouping (the GIL would keep a thread
-    from using the other core); a thread where a process cannot be forked, as in a daemonic
-    process (a Celery prefork worker's child may not have children of its own)."""
-    if (
-        "fork" in multiprocessing.get_all_start_methods()
-        and not multiprocessing.current_process().daemon
-    ):
-        return ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=threadpool_limits,
-            initargs=(1, "blas"),
-        )
-    return ThreadPoolExecutor(max_workers=1)
 
 
 def _keys(claim: Claim) -> list[tuple[int, int]]:

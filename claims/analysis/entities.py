@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -64,21 +64,31 @@ def ner_loaded() -> bool:
     return ner.cache_info().currsize > 0
 
 
-def name_mentions(articles: Mapping[int, tuple[str, Sequence[Segment]]]) -> list[Any]:
-    """spaCy's pass over the statements and headings (the slow part of `find_entities`). It
-    does not depend on the claims, so the engine runs it while it groups them."""
-    return _raw_mentions(articles)
+Names = list[tuple[int, int, str, str, str, str]]  # (start, end, text, label, key, title)
+NAMED_KINDS = frozenset({"statement", "heading"})  # the segments names are looked for in
+
+
+def sentence_names(texts: Iterable[str]) -> dict[str, Names]:
+    """spaCy's names in each distinct text: the slow part of `find_entities`, and one that
+    depends on nothing but the text, so it can run anywhere, early (the engine runs it in a
+    side process while it embeds and groups)."""
+    unique = list(dict.fromkeys(texts))  # rewrites repeat sentences
+    return {
+        text: _names(text, doc)
+        for text, doc in zip(unique, ner().pipe(unique, batch_size=256), strict=True)
+    }
 
 
 def find_entities(
     articles: Mapping[int, tuple[str, Sequence[Segment]]],
     claim_of: Mapping[tuple[int, int], int],
-    mentions: Sequence[Any] | None = None,
+    names: Mapping[str, Names] | None = None,
 ) -> list[Entity]:
     """Entities over the story; `claim_of` maps (article id, segment index) to a claim number
-    and tells which sentences share a context; `mentions` is `name_mentions(articles)` when
-    it was run already."""
-    mentions = _raw_mentions(articles) if mentions is None else mentions
+    and tells which sentences share a context; `names` holds `sentence_names` of some (or
+    all) of the statements and headings when they were found already; the rest are found
+    here."""
+    mentions = _raw_mentions(articles, names or {})
     if not mentions:
         return []
     groups = _merge(mentions, claim_of)
@@ -97,26 +107,26 @@ class _Raw:
         self.surname = key.split()[-1] if key else ""
 
 
-def _raw_mentions(articles: Mapping[int, tuple[str, Sequence[Segment]]]) -> list[_Raw]:
+def _raw_mentions(
+    articles: Mapping[int, tuple[str, Sequence[Segment]]], names: Mapping[str, Names]
+) -> list[_Raw]:
     wanted: list[tuple[int, int, Segment]] = []
     for article_id, (_, segments) in articles.items():
         for index, segment in enumerate(segments):
-            if segment.kind in {"statement", "heading"}:
+            if segment.kind in NAMED_KINDS:
                 wanted.append((article_id, index, segment))
-    unique = list(dict.fromkeys(segment.text for _, _, segment in wanted))  # rewrites repeat
-    names_in = {
-        text: _names(text, doc)
-        for text, doc in zip(unique, ner().pipe(unique, batch_size=256), strict=True)
-    }
+    missing = [segment.text for _, _, segment in wanted if segment.text not in names]
+    if missing:
+        names = {**names, **sentence_names(missing)}
     found: list[_Raw] = []
     for article_id, index, segment in wanted:
-        for start, end, text, label, key, title in names_in[segment.text]:
+        for start, end, text, label, key, title in names[segment.text]:
             mention = Mention(article_id, index, segment.start + start, segment.start + end, text)
             found.append(_Raw(mention, label, key, title))
     return found
 
 
-def _names(sentence: str, doc: Any) -> list[tuple[int, int, str, str, str, str]]:
+def _names(sentence: str, doc: Any) -> Names:
     """(start, end, text, label, key, title) of each name spaCy found in a sentence."""
     names = []
     for span_start, span_end, label in _joined_spans(doc):
