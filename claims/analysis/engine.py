@@ -77,8 +77,8 @@ def analyze(
     segments = {article.id: _segments(article) for article in articles}
     report("segment", len(articles), len(articles))
     texts = {article.id: (article.body, segments[article.id]) for article in articles}
-    # spaCy needs only the segments: it runs in another process while claims are grouped, each
-    # side with one BLAS thread (two each would fight for the cores and spin)
+    # the name pass and the pair features' side process run beside this one, each process
+    # with one BLAS thread (two each would fight for the cores and spin)
     with threadpool_limits(limits=1, user_api="blas"), contextlib.ExitStack() as stack:
         if entities and names is None:
             names = stack.enter_context(NamePass([texts[article.id] for article in articles]))
@@ -189,16 +189,16 @@ def _embed(
 
 
 class NamePass:
-    """spaCy's names in a story's statements and headings, found in a forked side process (the
-    GIL would keep a thread from using the other core), so they cost little beside the work
-    this process does meanwhile.
+    """spaCy's names in a story's statements and headings, found in a forked side process
+    (`side.side_pool`) while this process does other work.
 
     Made from the articles' bodies with their segments, or with None to have the side process
-    split the body itself (the split is deterministic, so a caller can start the pass before
-    the articles are split and embedded). Create it before starting threads: the side process
-    is forked at once. The work goes over in SIDE_PARTS parts; `names()` takes back the parts
-    the side process has not started and does them here when spaCy is loaded here, and redoes
-    a part here if the side process died. Use it as a context manager, or `close()` it.
+    split a body itself (the split is deterministic, so a caller can start the pass before the
+    articles are split and embedded). Create it before starting threads: the side process is
+    forked at once. The work goes over in SIDE_PARTS parts; `names()` takes back those the side
+    process has not started when spaCy is loaded here too, and redoes here a part whose process
+    died. Sentences the pass did not cover are done by `find_entities`. Use it as a context
+    manager, or `close()` it.
     """
 
     def __init__(self, articles: Sequence[tuple[str, Sequence[Segment] | None]]) -> None:
@@ -229,9 +229,11 @@ _Body = tuple[str, Sequence[Segment] | None]
 def _names_in(articles: Sequence[_Body]) -> dict[str, Names]:
     texts = []
     for body, segments in articles:
-        for item in segment(body) if segments is None else segments:
-            if item.kind in NAMED_KINDS:
-                texts.append(item.text)
+        try:
+            pieces = segment(body) if segments is None else segments
+        except Exception:  # the article's own preparation fails on it and reports it
+            continue
+        texts += [item.text for item in pieces if item.kind in NAMED_KINDS]
     return sentence_names(texts)
 
 

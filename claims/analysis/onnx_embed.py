@@ -36,10 +36,11 @@ from typing import Any
 
 import numpy as np
 
-EXPORT_VERSION = 2  # bump when the export recipe changes, so old files are not reused
+EXPORT_VERSION = 3  # bump when the export recipe changes, so old files are not reused
 MAX_TOKENS = 256  # the packaged model's max_seq_length (sentence_bert_config.json)
 OPSET = 17
 RUN_BATCH = 16  # texts per run of the model (measured fastest on news sentences: 8 and 32 lose)
+PADDING_ALLOWED = 1.25  # a batch's longest text is at most this many times its shortest
 
 
 def packaged_model_path() -> Path:
@@ -190,6 +191,7 @@ def quantize_per_token(source: Path, target: Path) -> None:
     constant("q_tiny", np.array(1e-8, dtype=np.float32))
     constant("q_zero_point", np.array(128, dtype=np.uint8))
     nodes: list[Any] = []
+    quantised_inputs: dict[str, str] = {}  # an input, and the prefix of its quantisation
     for number, node in enumerate(graph.node):
         weight = weights.get(node.input[1]) if node.op_type == "MatMul" else None
         if weight is None or len(weight.dims) != 2:
@@ -198,10 +200,14 @@ def quantize_per_token(source: Path, target: Path) -> None:
         matrix = numpy_helper.to_array(weight).astype(np.float32)
         column_scale = np.maximum(np.abs(matrix).max(axis=0), 1e-12) / 127.0
         quantised = np.clip(np.round(matrix / column_scale), -127, 127).astype(np.int8)
-        prefix = f"q{number}_"
+        prefix, x = f"q{number}_", node.input[0]
+        if x not in quantised_inputs:  # once per input: the queries, keys and values share one
+            quantised_inputs[x] = prefix
+            nodes += _steps(prefix, _QUANTISE_TOKENS, x)
         constant(prefix + "weight", quantised)
-        constant(prefix + "weight_scale", column_scale.astype(np.float32))
-        nodes += _integer_product(prefix, node.input[0], node.output[0])
+        # the token's scale is its largest value / 127: the 1/127 goes with the column scale
+        constant(prefix + "weight_scale", (column_scale / 127.0).astype(np.float32))
+        nodes += _steps(prefix, _PRODUCT, x, quantised_inputs[x], node.output[0])
     used = {name for node in nodes for name in node.input}
     kept = [tensor for tensor in graph.initializer if tensor.name in used]
     del graph.node[:]
@@ -212,30 +218,38 @@ def quantize_per_token(source: Path, target: Path) -> None:
     onnx.save(model, str(target))
 
 
-def _integer_product(prefix: str, x: str, y: str) -> list[Any]:
-    """The nodes of `quantize_per_token`'s y = x @ weight, for the weight `prefix`weight."""
+_Step = tuple[str, list[str], str, dict[str, Any]]  # operator, inputs, output, attributes
+_QUANTISE_TOKENS: list[_Step] = [  # x -> "uint8" (x scaled per token, + 128) and "largest"
+    ("Abs", ["x"], "abs", {}),
+    ("ReduceMax", ["abs"], "found", {"axes": [-1], "keepdims": 1}),
+    ("Max", ["found", "q_tiny"], "largest", {}),
+    ("Div", ["q_limit", "largest"], "inverse", {}),  # each token's largest value becomes 127
+    ("Mul", ["x", "inverse"], "scaled", {}),
+    ("QuantizeLinear", ["scaled", "q_one", "q_zero_point"], "uint8", {}),  # rounds, adds 128
+]
+_PRODUCT: list[_Step] = [  # the quantised x -> y = x @ weight, back to float
+    (
+        "MatMulIntegerToFloat",
+        ["input:uint8", "weight", "q_one", "weight_scale", "q_zero_point"],
+        "product",
+        {"domain": "com.microsoft"},
+    ),
+    ("Mul", ["product", "input:largest"], "y", {}),
+]
+
+
+def _steps(prefix: str, steps: list[_Step], x: str, source: str = "", y: str = "") -> list[Any]:
+    """`steps` as nodes: "x" and "y" stand for the tensors given, "input:name" for `source`'s
+    name (the shared quantisation of x), "q_..." for the shared constants, and any other name
+    for one of `prefix`'s own."""
     from onnx import helper
 
-    steps: list[tuple[str, list[str], str, dict[str, Any]]] = [
-        ("Abs", [x], "abs", {}),
-        ("ReduceMax", ["abs"], "largest", {"axes": [-1], "keepdims": 1}),
-        ("Max", ["largest", "q_tiny"], "bounded", {}),
-        ("Div", ["q_limit", "bounded"], "inverse", {}),  # per token: its largest value is 127
-        ("Div", ["bounded", "q_limit"], "scale", {}),
-        ("Mul", [x, "inverse"], "scaled", {}),
-        ("QuantizeLinear", ["scaled", "q_one", "q_zero_point"], "uint8", {}),  # round, + 128
-        (
-            "MatMulIntegerToFloat",
-            ["uint8", "weight", "q_one", "weight_scale", "q_zero_point"],
-            "product",
-            {"domain": "com.microsoft"},
-        ),
-        ("Mul", ["product", "scale"], y, {}),
-    ]
-    own = {output for _, _, output, _ in steps} | {"weight", "weight_scale"}
-
     def named(name: str) -> str:
-        return prefix + name if name in own and name != y else name
+        if name in {"x", "y"}:
+            return x if name == "x" else y
+        if name.startswith("input:"):
+            return source + name.removeprefix("input:")
+        return name if name.startswith("q_") else prefix + name
 
     return [
         helper.make_node(kind, [named(name) for name in inputs], [named(output)], **attributes)
@@ -283,12 +297,12 @@ def session_and_tokenizer(
 class OnnxMiniLM:
     """Runs the int8 export: texts in, sentence vectors and token vectors out.
 
-    Texts run in batches of up to RUN_BATCH, of similar lengths (sorted by token count, so
-    little padding is computed); the batches of a call go side by side on `workers` threads,
-    one thread each (onnxruntime lets go of the GIL), which on short sentences uses the cores
-    better than splitting each matrix product, and concurrent callers do not oversubscribe
-    them. The export scales each token on its own and padding is masked, so a text gets the
-    same vector whatever it is batched with (to float rounding, about 1e-6)."""
+    Texts run in batches of up to RUN_BATCH, of similar lengths (`_batches`: sorted by token
+    count, so little padding is computed); the batches of a call go side by side on `workers`
+    threads, one thread each (onnxruntime lets go of the GIL), which on short sentences uses
+    the cores better than splitting each matrix product, and concurrent callers do not
+    oversubscribe them. The export scales each token on its own and padding is masked, so a
+    text gets the same vector whatever it is batched with (to float rounding, about 1e-6)."""
 
     def __init__(self, model_path: Path, tokenizer_path: Path, workers: int | None = None) -> None:
         self._session, self._tokenizer = session_and_tokenizer(
@@ -300,10 +314,7 @@ class OnnxMiniLM:
         """(n, 384) float32 normalised sentence vectors, and per text its (tokens, 384) float32
         last hidden states including [CLS] and [SEP]."""
         encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=True)
-        by_length = sorted(range(len(texts)), key=lambda number: len(encodings[number].ids))
-        batches = [
-            by_length[start : start + RUN_BATCH] for start in range(0, len(texts), RUN_BATCH)
-        ]
+        batches = _batches([len(encoding.ids) for encoding in encodings])
         rows = [[encodings[number].ids for number in batch] for batch in batches]
         runs = map if len(batches) < 2 else self._pool.map
         vectors = np.zeros((len(texts), 384), dtype=np.float32)
@@ -331,6 +342,21 @@ class OnnxMiniLM:
         vectors = (hidden * mask[:, :, None]).sum(axis=1) / np.asarray(lengths)[:, None]
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return vectors, [hidden[row, :length] for row, length in enumerate(lengths)]
+
+
+def _batches(lengths: Sequence[int]) -> list[list[int]]:
+    """The texts' numbers in runs of up to RUN_BATCH, shortest first, a run ending where the
+    next text is longer than PADDING_ALLOWED times the run's first (padding is wasted work)."""
+    batches: list[list[int]] = []
+    for number in sorted(range(len(lengths)), key=lambda number: lengths[number]):
+        if (
+            not batches
+            or len(batches[-1]) >= RUN_BATCH
+            or lengths[number] > PADDING_ALLOWED * lengths[batches[-1][0]]
+        ):
+            batches.append([])
+        batches[-1].append(number)
+    return batches
 
 
 def main(argv: Sequence[str]) -> None:

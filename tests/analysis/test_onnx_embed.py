@@ -139,3 +139,14 @@ def test_building_the_export_twice_at_once_is_safe(tmp_path: Path) -> None:
     reference = get_embedder("fast").encode(SENTENCES[:2])
     assert (vectors * reference).sum(axis=1).min() > 0.999
     assert [states.shape[1] for states in hidden] == [384, 384]
+
+
+def test_batches_hold_texts_of_about_one_length_and_each_text_once() -> None:
+    lengths = [12, 40, 11, 13, 90, 14, 41, 12] + [20] * 40
+    batches = onnx_embed._batches(lengths)
+    assert sorted(number for batch in batches for number in batch) == list(range(len(lengths)))
+    for batch in batches:
+        assert len(batch) <= onnx_embed.RUN_BATCH
+        sizes = [lengths[number] for number in batch]
+        assert max(sizes) <= onnx_embed.PADDING_ALLOWED * min(sizes)
+    assert [lengths[n] for n in batches[0]] == [11, 12, 12, 13]  # 14 > 1.25 x 11

@@ -81,3 +81,35 @@ def test_one_failing_article_is_reported_and_the_others_are_analysed(monkeypatch
         Story.objects.get(pk=story.pk).analysis_done
         == Story.objects.get(pk=story.pk).analysis_total
     )
+
+
+def test_an_article_the_model_fails_on_is_reported_and_its_run_mates_are_analysed(
+    monkeypatch: Any,
+) -> None:
+    """Articles are embedded several at a time; one that makes the model fail is found out and
+    reported, and the others of its run are embedded and analysed."""
+    embed_module = importlib.import_module("claims.analysis.embed")
+    real = embed_module.get_embedder()
+
+    class Fragile:
+        def encode(self, texts: Any) -> Any:
+            if any("POISON" in text for text in texts):
+                raise RuntimeError("the model choked on this text")
+            return real.encode(texts)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+    monkeypatch.setattr(embed_module, "get_embedder", lambda kind=None: Fragile())
+    story = make_story()
+    make_article(story, "The tram line reopened today. Riders cheered.", source="good.txt")
+    make_article(story, "A POISON sentence for the model. It fails.", source="bad.txt")
+    make_article(story, "The tram line opened again today, after a year.", source="other.txt")
+    services.story_analyze(story=story)
+    story.refresh_from_db()
+    assert story.analysis_state == AnalysisState.ANALYZED
+    assert "bad.txt: RuntimeError: the model choked" in story.analysis_error
+    embedded = Sentence.objects.filter(embedding__isnull=False)
+    assert set(embedded.values_list("article__source", flat=True)) == {"good.txt", "other.txt"}
+    assert Article.objects.get(source="bad.txt").analysis_error.startswith("RuntimeError")
+    assert story.claims.current().exists()
