@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from typing import cast
 
 import numpy as np
@@ -42,7 +43,7 @@ from claims.analysis.entities import (
 from claims.analysis.features import sentence_info
 from claims.analysis.review import carry_over
 from claims.analysis.segment import segment
-from claims.analysis.side import gathered, side_pool
+from claims.analysis.side import gathered, lasting_pool
 from claims.analysis.sources import find_derived
 from claims.analysis.status import build_claim
 from claims.analysis.types import (
@@ -190,7 +191,8 @@ def _embed(
 
 class NamePass:
     """spaCy's names in a story's statements and headings, found in a forked side process
-    (`side.side_pool`) while this process does other work.
+    (`side.lasting_pool`, which keeps spaCy loaded from story to story) while this process
+    does other work; on a thread where a process cannot be forked.
 
     Made from the articles' bodies with their segments, or with None to have the side process
     split a body itself (the split is deterministic, so a caller can start the pass before the
@@ -202,9 +204,15 @@ class NamePass:
     """
 
     def __init__(self, articles: Sequence[tuple[str, Sequence[Segment] | None]]) -> None:
-        self._pool = side_pool()
         self._parts = _parts(articles, SIDE_PARTS)
-        self._futures = [self._pool.submit(_names_in, part) for part in self._parts]
+        lasting = lasting_pool()
+        try:
+            self._pool: Executor = lasting or ThreadPoolExecutor(max_workers=1)
+            self._futures = [self._pool.submit(_names_in, part) for part in self._parts]
+        except BrokenExecutor:  # it died since the last story: a new one
+            self._pool = lasting_pool() or ThreadPoolExecutor(max_workers=1)
+            self._futures = [self._pool.submit(_names_in, part) for part in self._parts]
+        self._owned = lasting is None
 
     def names(self) -> dict[str, Names]:
         """Every part's names, by sentence text."""
@@ -214,7 +222,11 @@ class NamePass:
         return found
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Cancel the parts not started (a part under way finishes in the side process)."""
+        for future in self._futures:
+            future.cancel()
+        if self._owned:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> NamePass:
         return self

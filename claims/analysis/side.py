@@ -8,20 +8,19 @@ has not started by then and redoing here any part it could not finish because it
 slow or killed side process costs time, never a result.
 
 Where a process cannot be forked (a platform without fork, or a daemonic process such as a
-Celery prefork worker's child, which may not have children) `side_pool` gives a thread, and
-`forked_pool` gives None (the caller then does all the work itself).
+Celery prefork worker's child, which may not have children) `forked_pool` and `lasting_pool`
+give None, and the caller uses a thread or does the work itself.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import (
     BrokenExecutor,
-    Executor,
     Future,
     ProcessPoolExecutor,
-    ThreadPoolExecutor,
 )
 from typing import TypeVar
 
@@ -51,9 +50,24 @@ def forked_pool() -> ProcessPoolExecutor | None:
     )
 
 
-def side_pool() -> Executor:
-    """`forked_pool()`, or a thread where a process cannot be forked."""
-    return forked_pool() or ThreadPoolExecutor(max_workers=1)
+_lasting: ProcessPoolExecutor | None = None
+_lasting_lock = threading.Lock()
+
+
+def lasting_pool() -> ProcessPoolExecutor | None:
+    """One forked worker process kept for the life of this process, so that what it loads
+    (spaCy, for the name pass) is loaded once however many stories this process analyses;
+    forked at its first use (create threads only after that), forked again if it died; None
+    where forking is not possible. Its users cancel what they no longer need; they do not shut
+    it down."""
+    global _lasting
+    with _lasting_lock:
+        if _lasting is not None and getattr(_lasting, "_broken", False):
+            _lasting.shutdown(wait=False, cancel_futures=True)
+            _lasting = None
+        if _lasting is None:
+            _lasting = forked_pool()
+        return _lasting
 
 
 def gathered(

@@ -4,8 +4,9 @@ the side process, and the engine's two uses of it (pair features, the name pass)
 from __future__ import annotations
 
 import os
+import signal
 import time
-from concurrent.futures import Future
+from concurrent.futures import BrokenExecutor, Future
 
 import numpy as np
 import pytest
@@ -103,3 +104,18 @@ def test_the_name_pass_splits_bodies_itself_and_finds_what_spacy_finds() -> None
     texts = [piece.text for body in bodies for piece in segment(body)]
     assert found == sentence_names(texts)
     assert "Lisbon" in {name[2] for names in found.values() for name in names}
+
+
+def test_the_lasting_side_process_is_kept_and_a_dead_one_replaced() -> None:
+    pool = side.lasting_pool()
+    assert pool is not None
+    assert side.lasting_pool() is pool  # kept: spaCy stays loaded from story to story
+    assert pool.submit(abs, -3).result(timeout=60) == 3
+    for pid in list(pool._processes):  # killed, as by the out-of-memory killer
+        os.kill(pid, signal.SIGKILL)
+    with pytest.raises(BrokenExecutor):
+        pool.submit(abs, -4).result(timeout=60)
+    with NamePass([("Ana Ruiz flew home to Lisbon on Monday.", None)]) as names:
+        found = names.names()
+    assert "Lisbon" in {name[2] for names_of in found.values() for name in names_of}
+    assert side.lasting_pool() is not pool
