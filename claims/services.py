@@ -267,9 +267,9 @@ def story_analyze(
     article_ids = story_analysis_start(story=story, generation=generation)
     total = len(article_ids) + 1
     bodies = story.articles.filter(pk__in=article_ids).values_list("body", flat=True)
-    # spaCy's pass over the sentences starts first, in a process of its own forked before any
-    # thread starts (it loads spaCy there and splits the bodies itself), and runs while the
-    # articles are embedded and grouped here
+    # spaCy's pass over the sentences starts first, in a process of its own (forked at the
+    # first analysis, before any thread starts, and kept, with spaCy loaded); it splits the
+    # bodies itself and runs while the articles are embedded and grouped here
     with NamePass([(body, None) for body in bodies]) as names:
         get_embedder()
         for done, prepared in enumerate(_articles_prepared(article_ids, generation)):

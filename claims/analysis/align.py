@@ -4,11 +4,13 @@ Candidates are blocked by nearest neighbours in embedding space (each sentence m
 `NEIGHBOURS` closest sentences from other articles, found chunk by chunk), every candidate pair
 is scored by the learned combiner, and clusters are merged greedily from the best pair down
 while every cross-article pair inside a cluster stays above `CLAIM_THRESHOLD` on average and no
-article contributes two sentences to one claim.
+article contributes two sentences to one claim. The features of a large story's pairs are
+computed half in a forked process (`side.shared`), with the same results.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -107,11 +109,12 @@ class PairScorer:
             (pairs[start : start + SHARED_PART], masked)
             for start in range(0, len(pairs), SHARED_PART)
         ]
-        _forked_scorer = self
-        try:
-            return [row for rows in shared(_forked_rows, parts) for row in rows]
-        finally:
-            _forked_scorer = None
+        with _forking:  # one scorer at a time in the global the forked process reads
+            _forked_scorer = self
+            try:
+                return [row for rows in shared(_forked_rows, parts) for row in rows]
+            finally:
+                _forked_scorer = None
 
     def one(self, first: int, second: int) -> float:
         return self.score([(first, second)])[(first, second)]
@@ -216,6 +219,7 @@ class PairScorer:
 
 
 _forked_scorer: PairScorer | None = None  # the scorer a forked process computes features for
+_forking = threading.Lock()
 
 
 def _forked_rows(part: tuple[list[tuple[int, int]], bool]) -> list[list[float]]:
