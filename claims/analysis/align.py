@@ -10,6 +10,7 @@ computed half in a forked process (`side.shared`), with the same results.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ statement" is an attribution or entity conflict to show, not two claims. Chosen 
 project's development stories, where such pairs that were one claim scored 0.16-0.33 and the
 others at most 0.09."""
 ANCHOR_BONUS = 0.3  # both sentences give the same specific quantity (3,400 members; 50%)
+BOUND_REACH = 1.35  # "more than 40" anchors 46 (and "more than 400" 412), not 600 or 60,000
 SHARED_PAIRS = 2000  # from this many pairs on, a forked process computes half their features
 SHARED_PART = 250  # pairs per part of that work
 
@@ -309,10 +311,26 @@ def _can_merge(
 def shares_specific_quantity(first: SentenceInfo, second: SentenceInfo) -> bool:
     """Both give one and the same quantity that is unlikely to recur by chance."""
     return any(
-        comparable(a, b) and compatible(a, b) and _specific(a) and _specific(b)
+        comparable(a, b) and compatible(a, b) and _near(a, b) and _specific(a) and _specific(b)
         for a in first.quantities
         for b in second.quantities
     )
+
+
+def _near(first: Quantity, second: Quantity) -> bool:
+    """Agreeing quantities that name about one value: "more than 40" and 46, not "more than
+    400" and 600, which agree only as a bound does with anything above it."""
+    a, b = _finite(first), _finite(second)
+    if a is None or b is None or a <= 0 or b <= 0:
+        return True
+    return max(a, b) / min(a, b) <= BOUND_REACH
+
+
+def _finite(quantity: Quantity) -> float | None:
+    if math.isfinite(quantity.low) and math.isfinite(quantity.high):
+        return quantity.value
+    ends = [end for end in (quantity.low, quantity.high) if math.isfinite(end)]
+    return ends[0] if ends else None
 
 
 def _specific(quantity: Quantity) -> bool:
@@ -320,6 +338,8 @@ def _specific(quantity: Quantity) -> bool:
         return False
     if quantity.kind == "date":
         return quantity.parts[2] is not None  # a day, not a bare year or month
+    if quantity.kind == "time":
+        return quantity.parts[2] not in {None, 0}  # 10:40, not the round hours many things share
     if quantity.kind == "duration":
         return quantity.value >= WEEK_MINUTES  # "11 weeks" of fighting; not "48 hours"
     return quantity.kind != "count" or not quantity.value.is_integer() or quantity.value > 12

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from claims.analysis.features import STOPWORDS, SentenceInfo, fold, negation_mismatch, stem
 from claims.analysis.numbers import Quantity, comparable, compatible
+from claims.analysis.polarity import opposed, poles
 from claims.analysis.quotes import (
     SENTENCE_OPENERS,
     QuoteSpan,
@@ -28,6 +29,7 @@ from claims.analysis.quotes import (
     variant_words,
     word_diff,
 )
+from claims.analysis.roles import Holder, role_holders, same_post
 from claims.analysis.types import ConflictKind
 
 _RAW_WORD = re.compile(r"[\w’'-]+")
@@ -70,7 +72,16 @@ def sentence_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differ
     found: list[Difference] = []
     found += number_conflicts(first.quantities, second.quantities)
     found += quote_conflicts(first, second)
-    names = name_differences(first, second)
+    names = [
+        item
+        for item in name_differences(first, second)
+        if not _different_posts(item, first, second)
+    ]
+    names += [
+        item
+        for item in post_differences(first, second)
+        if not any(_same_pair(item, other) for other in names)
+    ]
     if any(item.kind == "attribution" for item in found):
         names = [item for item in names if item.kind != "entity"]
     found += names
@@ -82,10 +93,14 @@ def number_conflicts(first: tuple[Quantity, ...], second: tuple[Quantity, ...]) 
     """Comparable quantities about the same thing whose values cannot both be true."""
     found: list[Difference] = []
     for quantity in first:
-        partners = [other for other in second if comparable(quantity, other)]
+        partners = [
+            other
+            for other in second
+            if comparable(quantity, other) and quantity.relation == other.relation
+        ]  # "since 1921" is not when something happened "in 1887"
         if not partners or any(compatible(quantity, other) for other in partners):
             continue
-        if quantity.kind in {"date", "weekday"} and all(
+        if quantity.kind in {"date", "weekday", "time"} and all(
             any(
                 mine is not quantity and compatible(mine, other)
                 for mine in first
@@ -93,7 +108,7 @@ def number_conflicts(first: tuple[Quantity, ...], second: tuple[Quantity, ...]) 
             )
             for other in partners
         ):
-            continue  # a second day or date the other sentence leaves out, not a different one
+            continue  # a second day, date or time the other leaves out, not a different one
         same_thing = [other for other in partners if _same_thing(quantity, other)]
         alone = (
             len(partners) == 1
@@ -107,7 +122,7 @@ def number_conflicts(first: tuple[Quantity, ...], second: tuple[Quantity, ...]) 
 
 
 def _same_thing(first: Quantity, second: Quantity) -> bool:
-    if first.kind in {"date", "weekday"}:
+    if first.kind in {"date", "weekday", "time"}:
         return True
     a = {stem(word) for word in first.noun.split()}
     b = {stem(word) for word in second.noun.split()}
@@ -202,6 +217,58 @@ def name_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
     return found
 
 
+def post_differences(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
+    """Two names given for one post ("Marta Ekholm, the depot manager" / "depot manager Lars
+    Bengtsson"): an entity conflict, or a spelling note for two spellings of one name."""
+    found: list[Difference] = []
+    for a in role_holders(outside_quotes(first.text, first.quotes)):
+        for b in role_holders(outside_quotes(second.text, second.quotes)):
+            if not same_post(a, b):
+                continue
+            surname_a, surname_b = fold(a.name.split()[-1]), fold(b.name.split()[-1])
+            if (
+                surname_a == surname_b
+                or fold(a.name) in fold(b.name)
+                or fold(b.name) in fold(a.name)
+            ):
+                continue
+            if spelling_variant(surname_a, surname_b):
+                found.append(Difference("spelling", f"{a.name} / {b.name}"))
+            else:
+                found.append(
+                    Difference("entity", f"{a.name} vs {b.name}, each named as {_post(a, b)}")
+                )
+    return found
+
+
+def _different_posts(item: Difference, first: SentenceInfo, second: SentenceInfo) -> bool:
+    """A name in one sentence where the other has another name, each with a post, and not one
+    post: two sources ("a spokeswoman for the port" / "a spokesman for the union"), not a
+    conflict."""
+    if item.kind != "entity":
+        return False
+    old, new = (fold(name.split()[-1]) for name in item.detail.split(" vs ")[:2])
+    holders_a = [h for h in role_holders(first.text) if fold(h.name.split()[-1]) == old]
+    holders_b = [h for h in role_holders(second.text) if fold(h.name.split()[-1]) == new]
+    return bool(holders_a and holders_b) and not any(
+        same_post(a, b) for a in holders_a for b in holders_b
+    )
+
+
+def _post(first: Holder, second: Holder) -> str:
+    """The post as the longer of the two sentences writes it: "the depot manager"."""
+    post = max(first.post, second.post, key=len)
+    if re.match(r"(?:the|a|an) ", post, flags=re.IGNORECASE):
+        return post[0].lower() + post[1:]
+    return f"the {post}"
+
+
+def _same_pair(first: Difference, second: Difference) -> bool:
+    """Two differences about the same two names (found once by word order, once by post)."""
+    names = re.split(r" vs | / |, each named as ", first.detail)[:2]
+    return all(fold(name.split()[-1]) in fold(second.detail) for name in names if name)
+
+
 def _raw_words(text: str) -> list[str]:
     return [word for word in _RAW_WORD.findall(text) if word != "QUOTE"]
 
@@ -264,7 +331,12 @@ def sound_key(name: str) -> str:
 
 
 def negation_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
-    if not negation_mismatch(first, second):
+    """One sentence denies what the other states ("not affected" / "affected"), or they state
+    opposites ("will continue" / "will stop", `polarity`)."""
+    if negation_mismatch(first, second):
+        stated, denied = (second, first) if first.negated_words else (first, second)
+    elif opposed(poles(first.text), poles(second.text)):
+        stated, denied = first, second
+    else:
         return []
-    stated, denied = (second, first) if first.negated_words else (first, second)
     return [Difference("negation", f"“{_short(stated.text, 60)}” vs “{_short(denied.text, 60)}”")]

@@ -50,9 +50,11 @@ _BARE_CONTRACTIONS = frozenset(_BARE_CONTRACTIONS_TEXT.split())
 _SCOPE_ENDS = frozenset(
     ["and", "but", "because", "which", "who", "while", "although", "though", "whereas", "if"]
 )
+_BOUNDED = frozenset({"until", "till"})
 _PASSED_OVER_TEXT = (
     "yet even ever also always currently immediately here there one to be been being the a an "
-    "any its their his her our have has had longer more so just really"
+    "any its their his her our have has had longer more so just really is are was were will "
+    "would shall should can could may might must"
 )
 _PASSED_OVER = frozenset(_PASSED_OVER_TEXT.split())
 _CLAUSE_BREAK = re.compile(r"[,;:.!?\"“”()]")
@@ -147,13 +149,14 @@ def negation_scope(text: str) -> frozenset[str]:
     """What each negation in the sentence denies: the word after "not", "no", "never",
     "denied", "declined" or a "-n't" verb, past adverbs and auxiliaries ("has not yet said"
     denies "said"), crudely stemmed; and the verb of a "to" that word governs ("has not
-    agreed to reopen" denies "agreed" and "reopen")."""
+    agreed to reopen" denies "agreed" and "reopen"). A negation with "until" after it in its
+    clause denies nothing: "will not close until June 30" says when it closes."""
     heads: set[str] = set()
     for clause in _CLAUSE_BREAK.split(text):
         words = [fold(match.group()) for match in _WORD.finditer(clause)]
         for position, word in enumerate(words):
-            if not is_negation(word):
-                continue
+            if not is_negation(word) or _BOUNDED & set(words[position + 1 :]):
+                continue  # "will not close until June 30" says when it closes
             for offset, following in enumerate(words[position + 1 :], start=position + 1):
                 if following in _SCOPE_ENDS:
                     break

@@ -1,19 +1,24 @@
-"""Numbers, amounts, measures, dates and weekdays found in a sentence, normalised.
+"""Numbers, amounts, measures, dates, weekdays and clock times found in a sentence, normalised.
 
 `find_quantities("nearly 100 people")` gives one `Quantity` whose interval is [90, 100]; two
 quantities agree when they have the same kind and unit and their intervals meet, so "at least
 20" agrees with 24, "$4m" with "$4 million", "half" with "50%", "90 minutes" with "an hour and
-a half", and "May 2025" disagrees with "2024".
+a half", and "May 2025" disagrees with "2024". Clock times agree when they can be the same
+minute: "6 a.m." with "six o'clock in the morning", "10:40 p.m." with "10.40 at night", "10:40"
+(morning or evening unsaid) with either; "shortly after 3 a.m." covers 3:00 to 3:30.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-QuantityKind = Literal["count", "percent", "money", "measure", "duration", "date", "weekday"]
+QuantityKind = Literal[
+    "count", "percent", "money", "measure", "duration", "date", "weekday", "time"
+]
 
 _SMALL = {
     "zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -69,6 +74,8 @@ _UNITS: dict[str, tuple[QuantityKind, str, float]] = {
     "euros": ("money", "€", 1.0), "euro": ("money", "€", 1.0),
     "pounds": ("money", "£", 1.0),
 }  # fmt: skip
+WHEN_KINDS = frozenset({"date", "weekday", "time"})
+SPAN_WORDS = frozenset({"since", "until", "till", "from", "by", "before", "after"})
 _CURRENCY_SIGNS = {"$": "$", "us$": "$", "€": "€", "£": "£", "¥": "¥"}
 _LOWER_BOUND = {"at least", "more than", "over", "above", "upwards of", "in excess of"}
 _UPPER_BOUND = {"at most", "up to", "fewer than", "less than", "under", "below", "no more than"}
@@ -91,7 +98,10 @@ class Quantity:
     start: int
     end: int
     noun: str = ""  # what is counted ("cubans", "people"), lowercased, may be empty
-    parts: tuple[int | None, int | None, int | None] = (None, None, None)  # year, month, day
+    parts: tuple[int | None, int | None, int | None] = (None, None, None)
+    relation: str = ""  # a date's or time's "since", "until", "by", ... ("" for "in", "on", "at")
+    """Dates: (year, month, day). Times: (1 for p.m., 0 for a.m., None when unsaid; hour on a
+    12-hour clock; minute); `low` and `high` are then minutes after 12 o'clock."""
 
     @property
     def value(self) -> float:
@@ -114,12 +124,20 @@ def find_quantities(sentence: str) -> list[Quantity]:
     found: list[Quantity] = []
     index = 0
     while index < len(tokens):
-        result = _date_at(tokens, index, sentence) or _quantity_at(tokens, index, sentence)
+        result = (
+            _time_at(tokens, index, sentence)
+            or _date_at(tokens, index, sentence)
+            or _quantity_at(tokens, index, sentence)
+        )
         if result is None:
             index += 1
             continue
-        quantity, index = result
+        quantity, after = result
+        before = tokens[index - 1].lower if index > 0 else ""
+        if quantity.kind in WHEN_KINDS and before in SPAN_WORDS:
+            quantity = dataclasses.replace(quantity, relation=before)
         found.append(quantity)
+        index = after
     return found
 
 
@@ -131,6 +149,10 @@ def compatible(first: Quantity, second: Quantity) -> bool:
         return all(
             a is None or b is None or a == b for a, b in zip(first.parts, second.parts, strict=True)
         )
+    if first.kind == "time":
+        a, b = first.parts[0], second.parts[0]
+        if a is not None and b is not None and a != b:
+            return False  # morning and evening
     tolerance = 0.0
     if first.kind == "percent":
         tolerance = 0.5
@@ -331,6 +353,8 @@ def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     if cursor >= len(tokens) or tokens[cursor].lower not in _FRACTIONS:
         return None
     fraction_word = tokens[cursor].lower
+    if cursor == index and index > 0 and tokens[index - 1].lower in {"the", "its", "their"}:
+        return None  # "the third truce": an ordinal
     if fraction_word == "half" and index > 0 and tokens[index - 1].lower == "and":
         return None
     following = [token.lower for token in tokens[cursor + 1 : cursor + 3]]
@@ -420,3 +444,140 @@ def _date_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity,
 def _date_follows(tokens: list[_Token], index: int) -> bool:
     following = tokens[index + 1].text if index + 1 < len(tokens) else ""
     return following.isdigit()
+
+
+_MORNING = {"am", "morning"}
+_EVENING = {"pm", "evening", "afternoon", "tonight"}
+_TIME_CUES = _MORNING | _EVENING | {"night", "o'clock", "hrs", "gmt", "bst", "utc", "local"}
+_TIME_BOUNDS = {  # words before a time -> minutes it may be earlier, later
+    "about": (20, 20), "around": (20, 20), "approximately": (20, 20), "roughly": (20, 20),
+    "shortly after": (0, 30), "just after": (0, 30), "soon after": (0, 30),
+    "shortly before": (30, 0), "just before": (30, 0), "after": (0, 180), "before": (180, 0),
+    "by": (180, 0), "until": (0, 0),
+}  # fmt: skip
+_NAMED_TIMES = {"noon": (1, 0), "midday": (1, 0), "midnight": (0, 0)}  # (p.m., hour)
+
+
+def _time_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity, int] | None:
+    """A clock time: "10:40", "10.40 p.m.", "6 a.m.", "six o'clock", "noon", "22:15"."""
+    token = tokens[index]
+    meridiem: int | None
+    if token.lower in _NAMED_TIMES and index > 0 and tokens[index - 1].lower in {
+        "at", "by", "after", "before", "until", "around", "about", "from", "since",
+    }:  # fmt: skip
+        half, hour = _NAMED_TIMES[token.lower]
+        return _clock(tokens, index, index + 1, sentence, hour, 0, half)
+    past = _past_the_hour(tokens, index)
+    if past:
+        hour, minute, cursor = past
+        meridiem, cursor, _ = _meridiem(tokens, cursor)
+        if meridiem is None:
+            meridiem = _part_of_day(tokens, cursor, hour)
+        return _clock(tokens, index, cursor, sentence, hour % 12, minute, meridiem)
+    colon = (
+        token.text.isdigit()
+        and index + 2 < len(tokens)
+        and tokens[index + 1].text == ":"
+        and re.fullmatch(r"\d\d", tokens[index + 2].text) is not None
+    )
+    dotted = re.fullmatch(r"(\d{1,2})\.(\d\d)", token.text)
+    if colon:
+        hour, minute, cursor = int(token.text), int(tokens[index + 2].text), index + 3
+    elif dotted:
+        hour, minute, cursor = int(dotted.group(1)), int(dotted.group(2)), index + 1
+    else:
+        number = _number_at(tokens, index) if token.lower != "a" else None
+        if number is None or not number[0].is_integer():
+            return None
+        hour, minute, cursor = int(number[0]), 0, number[1]
+    if hour > 24 or minute > 59:
+        return None
+    meridiem, cursor, said = _meridiem(tokens, cursor)
+    if dotted and not said and not _cue_follows(tokens, cursor):
+        return None  # "10.40" alone is a decimal
+    if not colon and not dotted and not said:
+        return None  # "6" alone is a count
+    if hour > 12:
+        hour, meridiem = hour - 12, 1
+    elif hour == 0 or hour == 24:
+        hour, meridiem = 0, 0
+    if meridiem is None:
+        meridiem = _part_of_day(tokens, cursor, hour)
+    return _clock(tokens, index, cursor, sentence, hour % 12, minute, meridiem)
+
+
+def _past_the_hour(tokens: list[_Token], index: int) -> tuple[int, int, int] | None:
+    """ "half past five" (5, 30), "quarter to six" (5, 45), "a quarter past 10": (hour, minute,
+    index after it)."""
+    start = index + 1 if tokens[index].lower == "a" else index
+    words = [token.lower for token in tokens[start : start + 2]]
+    if len(words) < 2 or words[0] not in {"half", "quarter"} or words[1] not in {"past", "to"}:
+        return None
+    number = _number_at(tokens, start + 2) if start + 2 < len(tokens) else None
+    if number is None or not number[0].is_integer() or not 1 <= number[0] <= 12:
+        return None
+    hour = int(number[0])
+    if words[1] == "to":
+        return (hour - 1) % 12, 45, number[1]
+    return hour, 30 if words[0] == "half" else 15, number[1]
+
+
+def _meridiem(tokens: list[_Token], index: int) -> tuple[int | None, int, bool]:
+    """(1 p.m. / 0 a.m. / None, index after the words, whether a.m., p.m. or o'clock was said)."""
+    words = [token.lower for token in tokens[index : index + 4]]
+    if words[:1] in (["am"], ["pm"]):
+        return int(words[0] == "pm"), index + 1, True
+    if words[:2] in (["a", "."], ["p", "."]) and words[2:3] == ["m"]:
+        end = index + 4 if words[3:4] == ["."] else index + 3
+        return int(words[0] == "p"), end, True
+    if words[:1] == ["o"] and words[1:2] in (["'"], ["’"]) and words[2:3] == ["clock"]:
+        return None, index + 3, True
+    return None, index, False
+
+
+def _cue_follows(tokens: list[_Token], index: int) -> bool:
+    """A word after a number that makes it a time: "on Monday night", "in the morning"."""
+    for token in tokens[index : index + 4]:
+        if token.lower in _TIME_CUES or token.lower in _WEEKDAYS:
+            return True
+        if not token.lower.isalpha():
+            return False
+    return False
+
+
+def _part_of_day(tokens: list[_Token], index: int, hour: int) -> int | None:
+    """Morning (0) or evening (1) from the words that follow: "on Saturday morning"."""
+    for token in tokens[index : index + 4]:
+        word = token.lower
+        if word in _MORNING:
+            return 0
+        if word in _EVENING:
+            return 1
+        if word == "night":
+            return 1 if hour >= 7 else 0 if hour <= 4 else None
+        if not word.isalpha():
+            return None
+    return None
+
+
+def _clock(
+    tokens: list[_Token],
+    index: int,
+    cursor: int,
+    sentence: str,
+    hour: int,
+    minute: int,
+    meridiem: int | None,
+) -> tuple[Quantity, int]:
+    at = hour * 60 + minute
+    earlier = later = 0
+    for size in (2, 1):
+        phrase = _phrase_before(tokens, index, size)
+        if phrase in _TIME_BOUNDS:
+            earlier, later = _TIME_BOUNDS[phrase]
+            break
+    start, end = tokens[index].start, tokens[cursor - 1].end
+    return Quantity(
+        "time", "", at - earlier, at + later, sentence[start:end], start, end,
+        parts=(meridiem, hour, minute),
+    ), cursor  # fmt: skip

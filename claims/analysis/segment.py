@@ -61,13 +61,15 @@ _BOILERPLATE = re.compile(
 _BOILERPLATE_ANYWHERE = re.compile(r"©|all rights reserved", re.IGNORECASE)
 _BROADCAST = re.compile(  # a station's ident or sign-off in a bulletin's transcript
     r"^(?:(?:you['’]re|you are) (?:listening to|watching|tuned to)\b"
-    r"|this is\b[^.;,]{0,40}\b(?:fm|radio|tv)\b"
+    r"|(?:good (?:morning|afternoon|evening),? )?this is\b[^.;,]{0,40}\b(?:fm|radio|tv)\b"
     r"|that['’]s (?:the|all the|all from) (?:news|headlines|bulletin)\b"
+    r"|that['’]s [^.;,]{0,40}\b(?:fm|radio|tv) (?:news|headlines|bulletin)\b"
     r"|.{0,50}\b(?:our|the) next (?:bulletin|update|news)\b"
     r"|stay tuned\b)",
     re.IGNORECASE,
 )
 _BROADCAST_WORDS = 16  # idents and sign-offs are short
+QUESTION_HEADING_WORDS = 10  # a line of its own that asks this little is a section heading
 _BOILERPLATE_PREFIX = re.compile(
     r"^(?:here['’]?s what (?:you need to know|we know(?: so far)?|to know)"
     r"|what (?:you need to know|we know(?: so far)?)|key points|the latest|catch up"
@@ -164,6 +166,8 @@ def _closes_unit(text: str) -> bool:
 
 
 def _looks_like_heading(line: str) -> bool:
+    if line.endswith("?") and len(line.split()) <= QUESTION_HEADING_WORDS and line[0].isalpha():
+        return True  # "Will the paintings be found?": an explainer's section, not a claim
     if not line or line.endswith(_TERMINAL) or line.endswith(","):
         return False
     words = line.split()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from claims.analysis.compare import sentence_conflicts, spelling_variant
 from claims.analysis.features import sentence_info
 from claims.analysis.numbers import find_quantities
@@ -240,3 +242,64 @@ def test_a_refusal_to_do_something_denies_doing_it() -> None:
         "The mayor did not go to the opening of the pier.",
         "The mayor went home after the vote.",
     )
+
+
+def test_two_names_for_one_post_are_an_entity_conflict() -> None:
+    kinds = _kinds(
+        "Marta Ekholm, the depot manager, said nobody had been hurt.",
+        "No one was injured, according to depot manager Lars Bengtsson.",
+    )
+    assert kinds == {"entity": "Marta Ekholm vs Lars Bengtsson, each named as the depot manager"}
+
+
+def test_two_spellings_for_one_post_are_a_spelling_note() -> None:
+    found = sentence_conflicts(
+        sentence_info("Henrik Dalby, the plant manager, said all staff were safe."),
+        sentence_info("All staff were safe, said plant manager Henrik Dahlby."),
+    )
+    assert [d.kind for d in found] == ["spelling"]
+
+
+def test_posts_of_different_organisations_are_not_one_post() -> None:
+    assert "entity" not in _kinds(
+        "Ana Ruiz, a spokeswoman for the port, said the quay would reopen.",
+        "Ben Hale, a spokesman for the union, said the quay would reopen.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("The ferry will continue to run all winter.", "The ferry will stop running this winter."),
+        ("The sprinklers worked as designed.", "The sprinkler system failed."),
+        ("The road was reopened on Friday.", "The road remains closed."),
+        ("Nobody was hurt, the company said.", "Two workers were injured, the company said."),
+        ("The suspect has been released.", "The suspect remains in custody."),
+    ],
+)
+def test_opposite_words_are_a_negation_conflict(first: str, second: str) -> None:
+    assert set(_kinds(first, second)) == {"negation"}
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("The sprinklers did not work.", "The sprinkler system failed."),
+        ("No one was injured in the fire.", "Nobody was hurt in the blaze."),
+        ("The line will stay suspended until Monday.", "Services will resume on Monday."),
+        ("The library will close on March 3.", "The library will not close until March 3."),
+        ("The fire brought prices close to record levels.", "Prices opened higher."),
+    ],
+)
+def test_the_same_side_said_two_ways_is_not_a_negation_conflict(first: str, second: str) -> None:
+    assert "negation" not in _kinds(first, second)
+
+
+def test_a_year_since_which_is_not_the_year_in_which() -> None:
+    assert (
+        _kinds("Painted in 1887, it has hung in the museum since 1921.", "Vane painted it in 1887.")
+        == {}
+    )
+    assert _kinds("The museum was shut on Monday.", "The museum was shut on Tuesday.") == {
+        "number": "Monday vs Tuesday"
+    }

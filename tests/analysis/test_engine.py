@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from claims.analysis import ArticleText, analyze
-from claims.analysis.align import CLAIM_THRESHOLD, PairScorer, StorySentence, mutual_closest
+from claims.analysis.align import (
+    CLAIM_THRESHOLD,
+    PairScorer,
+    StorySentence,
+    mutual_closest,
+    shares_specific_quantity,
+)
 from claims.analysis.embed import EMBEDDING_DIMENSIONS, Embedder
 from claims.analysis.features import reported_content, sentence_info
 from claims.analysis.storycheck import load_story, score_story, seed_checks
@@ -164,13 +170,21 @@ STORIES = ROOT / "tests" / "fixtures" / "stories"
 
 
 @pytest.mark.parametrize(
-    "name", ["river_flood", "clinic_closure", "ceasefire_talks", "factory_fire"]
+    "name",
+    [
+        "river_flood",
+        "clinic_closure",
+        "ceasefire_talks",
+        "factory_fire",
+        "bridge_closure",
+        "museum_theft",
+    ],
 )
 def test_it_handles_the_stories_written_after_it_was_tuned(embedder: Embedder, name: str) -> None:
-    """Four annotated stories written blind, after the engine's thresholds were set (see their
-    READMEs; river_flood and ceasefire_talks have since been used to develop the engine,
-    clinic_closure and factory_fire have not). The floors sit under the figures measured on
-    them: a guard against getting worse, not a goal."""
+    """Six annotated stories written blind, after the engine's thresholds were set (see their
+    READMEs; river_flood, ceasefire_talks, bridge_closure and museum_theft have since been used
+    to develop the engine, clinic_closure and factory_fire have not). The floors sit under the
+    figures measured on them: a guard against getting worse, not a goal."""
     story = load_story(STORIES / name)
     scores = score_story(story, analyze(story.articles, embedder=embedder))
     assert scores["pairwise_precision"] >= 0.95  # what it merges belongs together
@@ -230,3 +244,21 @@ def test_two_speakers_reporting_one_thing_share_a_claim(embedder: Embedder) -> N
     scorer.mutual = {(0, 1)}
     scorer._claim_cache.clear()
     assert scorer.claim_scores([(0, 1)])[(0, 1)] >= CLAIM_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shared"),
+    [
+        ("More than 40 monitors will arrive.", "A team of 46 observers will arrive.", True),
+        ("The evacuation order came at 10:40 p.m.", "The order came at 10.40 at night.", True),
+        ("More than 400 people were killed.", "Staff treated more than 600 wounded.", False),
+        ("At least 412 people were killed.", "Around 60,000 people have fled.", False),
+        ("Pickets gathered from 6 a.m.", "The strike ends at 6 a.m. on Wednesday.", False),
+    ],
+)
+def test_an_anchor_is_one_specific_value_not_a_bound_and_anything_past_it(
+    first: str, second: str, shared: bool
+) -> None:
+    """Two sentences giving one specific quantity are likely one claim; a bound ("more than
+    400") agrees with any larger number, which is no sign of that, and round hours recur."""
+    assert shares_specific_quantity(sentence_info(first), sentence_info(second)) is shared

@@ -64,3 +64,53 @@ def test_it_reads_kinds_units_and_what_is_counted() -> None:
 def test_it_ignores_words_that_only_look_like_numbers() -> None:
     assert find_quantities("May I say one thing about the first term?") == []
     assert find_quantities("The union called a second strike.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes", "evening"),
+    [
+        ("at 10:40 p.m. on Tuesday", 10 * 60 + 40, 1),
+        ("at 10.40 on Monday night", 10 * 60 + 40, 1),
+        ("at six o'clock on Saturday morning", 6 * 60, 0),
+        ("at 6 a.m.", 6 * 60, 0),
+        ("at 22:15", 10 * 60 + 15, 1),
+        ("at 9:05", 9 * 60 + 5, None),
+        ("at half past five on Tuesday afternoon", 5 * 60 + 30, 1),
+        ("at a quarter to six in the morning", 5 * 60 + 45, 0),
+        ("by noon", 0, 1),
+    ],
+)
+def test_it_reads_clock_times(text: str, minutes: int, evening: int | None) -> None:
+    time = next(q for q in find_quantities(text) if q.kind == "time")
+    assert time.high == minutes  # minutes after 12 o'clock
+    assert time.parts[0] == evening
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "agree"),
+    [
+        ("at 6 a.m.", "at six o'clock in the morning", True),
+        ("at 10:40 p.m.", "at 10.40 at night", True),
+        ("at 10:40", "at 10:40 p.m.", True),  # morning or evening unsaid
+        ("shortly after 3 a.m.", "at 3:20 a.m.", True),
+        ("at 6 a.m.", "at 6 p.m.", False),
+        ("at 5:40 a.m.", "at 5:50 a.m.", False),
+        ("at 4 p.m.", "at half past five in the afternoon", False),
+    ],
+)
+def test_clock_times_agree_when_they_can_be_one_minute(
+    first: str, second: str, agree: bool
+) -> None:
+    assert compatible(_one(first), _one(second)) is agree
+
+
+@pytest.mark.parametrize(
+    "text", ["Shares closed at 10.40 yesterday.", "The rate is 10.40 per cent.", "6 people"]
+)
+def test_a_number_alone_is_not_a_time(text: str) -> None:
+    assert all(q.kind != "time" for q in find_quantities(text))
+
+
+def test_an_ordinal_is_not_a_fraction() -> None:
+    assert find_quantities("This is the third truce since April.")[0].kind == "date"
+    assert _one("a third of the buildings").kind == "percent"

@@ -100,13 +100,29 @@ def test_it_marks_a_bulletins_station_ident_and_sign_off_as_boilerplate() -> Non
         "You're listening to Valley Sound, the news at nine.\n\n"
         "This is Brookline FM with the lunchtime headlines.\n\n"
         "This is the second closure of the bridge this year.\n\n"
-        "That's the news from Brookline FM; more at ten."
+        "That's the news from Brookline FM; more at ten.\n\n"
+        "Good evening, this is Harrow 102 FM with the news at six.\n\n"
+        "That's Harrow Radio news; the travel is next."
     )
     assert [kind for kind, _ in _kinds(body)] == [
         "boilerplate",
         "boilerplate",
         "statement",
         "boilerplate",
+        "boilerplate",
+        "boilerplate",
+    ]
+
+
+def test_a_short_question_on_a_line_of_its_own_is_a_heading() -> None:
+    body = (
+        "What happens to the ferry now?\n\n"
+        "The operator says it will decide next week. “Can we afford it?” she asked."
+    )
+    assert _kinds(body) == [
+        ("heading", "What happens to the ferry now?"),
+        ("statement", "The operator says it will decide next week."),
+        ("statement", "“Can we afford it?” she asked."),
     ]
 
 

@@ -1,0 +1,155 @@
+"""Who holds which post in a sentence, and two sentences naming different people for one post.
+
+"Marta Ekholm, the depot manager, said ...", "according to depot manager Lars Bengtsson",
+"The school's head teacher, Paula Grieve, ...", "Chief Fire Officer Maren Holloran": each gives a
+`Holder` (the name and the post). Two sentences of one claim that give one post (the same title,
+and the same organisation when both say whose) to two different names disagree on who holds it:
+an `entity` conflict an editor must settle, or a spelling note when the names are two spellings of
+one ("Dalby" / "Dahlby").
+
+Only posts that one person holds at a time, or that are credited as a source ("a spokeswoman for
+the port"), are read: "a resident", "a witness" or "a nurse" are many people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claims.analysis.features import STOPWORDS, fold, stem
+
+_POSTS_TEXT = (
+    "manager director spokesman spokeswoman spokesperson officer executive minister secretary "
+    "mayor governor president chair chairman chairwoman chairperson head headteacher headmaster "
+    "headmistress teacher principal commissioner superintendent inspector curator leader "
+    "councillor councilor sergeant captain detective constable chief coroner judge prosecutor "
+    "editor founder owner ceo coordinator administrator dean commander warden treasurer clerk "
+    "registrar controller supervisor foreman organiser organizer adviser advisor engineer "
+    "surgeon chancellor provost rector pastor vicar bishop ambassador envoy negotiator master "
+    "general"
+)
+POSTS = frozenset(_POSTS_TEXT.split())
+_SAME_POST = {"spokeswoman": "spokesman", "spokesperson": "spokesman", "councilor": "councillor",
+              "organizer": "organiser", "advisor": "adviser", "chairwoman": "chairman",
+              "chairperson": "chairman", "chair": "chairman", "headteacher": "teacher",
+              "headmaster": "teacher", "headmistress": "teacher"}  # fmt: skip
+POST_WORDS = 4  # words before a post's main word that may still belong to it
+_DETERMINERS = frozenset(["the", "a", "an", "its", "their", "his", "her", "our", "this", "that"])
+_OWNER_LINKS = frozenset(["for", "of", "at", "with", "from", "in"])
+_NOT_IN_POSTS = frozenset(["said", "says", "told", "to", "by", "according", "and", "or", "as"])
+_NAME_WORD = r"[A-Z][a-zà-ÿ'’-]*[a-zà-ÿ](?:-[A-Z][a-zà-ÿ]+)?"
+_NAME = rf"{_NAME_WORD}(?: (?:van |de |von |da |di |le |la )?{_NAME_WORD}){{0,2}}"
+_AFTER_NAME = re.compile(  # "Marta Ekholm, the depot manager, said"
+    rf"(?P<name>{_NAME}), (?P<post>(?:(?:the|a|an|its|their) )?[^,.;:]{{2,70}}?)"
+    r"(?=,|\.|;| said| says| told| added| confirmed|$)"
+)
+_TOKEN = re.compile(r"[\w'’-]+|[,;:.()“”\"]")
+_NOT_NAMES_TEXT = (
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december the a an he she they it"
+)
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Holder:
+    name: str  # as written: "Lars Bengtsson"
+    post: str  # as written: "the depot manager"
+    title: tuple[str, ...]  # the post's own words, stemmed, the main word last: ("depot", "manag")
+    owner: frozenset[str]  # whose post, stemmed: {"port"} for "a spokeswoman for the port"
+    named: bool = False  # the owner is named ("Skerrin Valley Rail"), not described ("the port")
+
+
+def role_holders(text: str) -> list[Holder]:
+    """The people a sentence names together with their post."""
+    found: list[Holder] = []
+    for match in _AFTER_NAME.finditer(text):
+        holder = _holder(match.group("name"), match.group("post"))
+        if holder:
+            found.append(holder)
+    words = _TOKEN.findall(text)
+    for position, word in enumerate(words):
+        if not _post_word(word):
+            continue
+        name = _name_after(words, position + 1)
+        if not name:
+            continue
+        start = position
+        while start > max(0, position - POST_WORDS) and _in_post(words[start - 1]):
+            start -= 1
+        holder = _holder(" ".join(name), " ".join(words[start : position + 1]))
+        if holder and all(holder.name != other.name for other in found):
+            found.append(holder)
+    return found
+
+
+def _name_after(words: list[str], position: int) -> list[str]:
+    """One to three capitalised words right after a post (a comma may come between), none of
+    them a post: "Officer Maren Holloran" gives nothing at "Chief", the name at "Officer"."""
+    if position < len(words) and words[position] == ",":
+        position += 1
+    name: list[str] = []
+    while position < len(words) and len(name) < 3:
+        word = words[position]
+        if not re.fullmatch(_NAME_WORD, word) or _post_word(word) or fold(word) in _NOT_NAMES:
+            break
+        name.append(word)
+        position += 1
+    if position < len(words) and re.fullmatch(_NAME_WORD, words[position]):
+        return []  # a longer capitalised run: an organisation, not a person
+    return name
+
+
+def _post_word(word: str) -> bool:
+    return fold(word).strip("'") in POSTS
+
+
+def _in_post(word: str) -> bool:
+    """A word before a post's main word that belongs to the post: "depot", "Fire", "council's",
+    "chief"; not a determiner, a preposition, a verb of saying or punctuation."""
+    folded = fold(word)
+    if not re.fullmatch(r"[\w'’-]+", word) or folded in _DETERMINERS or folded in _OWNER_LINKS:
+        return False
+    return folded not in _NOT_IN_POSTS and folded != "that"
+
+
+def _holder(name: str, post: str) -> Holder | None:
+    words = [fold(word) for word in re.findall(r"[\w'’-]+", post)]
+    words = [word for word in words if word not in _DETERMINERS]
+    if not words or any(fold(part) in _NOT_NAMES | STOPWORDS for part in name.split()):
+        return None  # "In Dunmarrow, police chief ...": not a name
+    title: list[str] = []
+    owner: set[str] = set()
+    written = re.findall(r"[\w'’-]+", post)
+    written = [word for word in written if fold(word) not in _DETERMINERS]
+    named = False
+    for position, word in enumerate(words):
+        if word in _OWNER_LINKS and title:
+            rest = [w for w in written[position + 1 :] if fold(w) not in STOPWORDS]
+            owner |= {stem(fold(w)) for w in rest}
+            named = named or any(w[0].isupper() for w in rest)
+            break
+        if word.endswith(("'s", "’s")):
+            owner.add(stem(word[:-2]))
+            named = named or written[position][0].isupper()
+            continue
+        title.append(word)
+    heads = [position for position, word in enumerate(title) if word.strip("'’") in POSTS]
+    if not heads or heads[-1] != len(title) - 1:
+        return None  # no post, or more words after it: "police chief Sam Hart"
+    main = _SAME_POST.get(title[-1], title[-1])
+    title_key = (*(stem(word) for word in title[:-1]), stem(main))
+    return Holder(name, post.strip(), title_key, frozenset(owner), named)
+
+
+def same_post(first: Holder, second: Holder) -> bool:
+    """One post: the same main word, one title's other words among the other's (or whose post it
+    is), and not two different organisations' (two named ones, or two described ones: "the
+    port" and "the union"; a described one may be the named one)."""
+    if first.title[-1] != second.title[-1]:
+        return False
+    if first.owner and second.owner and not first.owner & second.owner:
+        return first.named != second.named  # "the operator" may be "Skerrin Valley Rail"
+    a = set(first.title[:-1])
+    b = set(second.title[:-1])
+    return a <= b | second.owner or b <= a | first.owner
