@@ -552,7 +552,7 @@ def _number_sides(members: Sequence[Sentence]) -> list[ConflictSide]:
             {
                 n
                 for n, q in enumerate(found[sentence.pk])
-                if any(comparable(q, theirs) and not compatible(q, theirs) for theirs in quantities)
+                if any(_clash(q, theirs) for theirs in quantities)
             }
             for other, quantities in found.items()
             if other != sentence.pk
@@ -568,6 +568,16 @@ def _number_sides(members: Sequence[Sentence]) -> list[ConflictSide]:
             )
         )
     return sorted(sides, key=lambda side: -disagreeing[side.sentence_id])
+
+
+def _clash(first: Quantity, second: Quantity) -> bool:
+    """The engine's test: the same kind and unit, the same relation ("since 1921" is not "in
+    1887"), and values that cannot both be true."""
+    return (
+        comparable(first, second)
+        and first.relation == second.relation
+        and not compatible(first, second)
+    )
 
 
 def _quantity_text(quantity: Quantity) -> str:
