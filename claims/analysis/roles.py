@@ -36,7 +36,16 @@ _SAME_POST = {"spokeswoman": "spokesman", "spokesperson": "spokesman", "councilo
 POST_WORDS = 4  # words before a post's main word that may still belong to it
 _DETERMINERS = frozenset(["the", "a", "an", "its", "their", "his", "her", "our", "this", "that"])
 _OWNER_LINKS = frozenset(["for", "of", "at", "with", "from", "in"])
-_NOT_IN_POSTS = frozenset(["said", "says", "told", "to", "by", "according", "and", "or", "as"])
+_ANOTHER_HOLDER_TEXT = (
+    "former ex late outgoing incoming acting interim deputy vice assistant co previous next new "
+    "retiring"
+)
+_ANOTHER_HOLDER = frozenset(_ANOTHER_HOLDER_TEXT.split())  # a post another's than the plain one
+_NEUTRAL = frozenset(["current", "present", "sitting", "serving"])
+_NOT_IN_POSTS_TEXT = (
+    "both all each every another other two said says told to by according and or as"
+)
+_NOT_IN_POSTS = frozenset(_NOT_IN_POSTS_TEXT.split())
 _NAME_WORD = r"[A-Z][a-zà-ÿ'’-]*[a-zà-ÿ](?:-[A-Z][a-zà-ÿ]+)?"
 _NAME = rf"{_NAME_WORD}(?: (?:van |de |von |da |di |le |la )?{_NAME_WORD}){{0,2}}"
 _AFTER_NAME = re.compile(  # "Marta Ekholm, the depot manager, said"
@@ -150,6 +159,8 @@ def same_post(first: Holder, second: Holder) -> bool:
         return False
     if first.owner and second.owner and not first.owner & second.owner:
         return first.named != second.named  # "the operator" may be "Skerrin Valley Rail"
-    a = set(first.title[:-1])
-    b = set(second.title[:-1])
+    a = set(first.title[:-1]) - _NEUTRAL
+    b = set(second.title[:-1]) - _NEUTRAL
+    if (a ^ b) & _ANOTHER_HOLDER:
+        return False  # "former president" is not the president
     return a <= b | second.owner or b <= a | first.owner

@@ -303,3 +303,20 @@ def test_a_year_since_which_is_not_the_year_in_which() -> None:
     assert _kinds("The museum was shut on Monday.", "The museum was shut on Tuesday.") == {
         "number": "Monday vs Tuesday"
     }
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "Former leader Ana Roca and President Luis Vela sent their condolences.",
+            "Both former president Ana Roca and current President Luis Vela sent condolences.",
+        ),
+        (
+            "The former mayor, Ida Lunn, said the plan failed.",
+            "Mayor Per Aske said the plan failed.",
+        ),
+    ],
+)
+def test_a_former_holder_and_the_holder_are_two_posts(first: str, second: str) -> None:
+    assert "entity" not in _kinds(first, second)
