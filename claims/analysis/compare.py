@@ -226,7 +226,7 @@ def post_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
             if not same_post(a, b):
                 continue
             surname_a, surname_b = fold(a.name.split()[-1]), fold(b.name.split()[-1])
-            if surname_a in fold(second.text) or surname_b in fold(first.text):
+            if surname_a in _folded_words(second.text) or surname_b in _folded_words(first.text):
                 continue  # one person named in both: not two people for one post
             if spelling_variant(surname_a, surname_b):
                 found.append(Difference("spelling", f"{a.name} / {b.name}"))
@@ -235,6 +235,10 @@ def post_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
                     Difference("entity", f"{a.name} vs {b.name}, each named as {_post(a, b)}")
                 )
     return found
+
+
+def _folded_words(text: str) -> set[str]:
+    return {fold(word) for word in _RAW_WORD.findall(text)}
 
 
 def _different_posts(item: Difference, first: SentenceInfo, second: SentenceInfo) -> bool:

@@ -50,7 +50,7 @@ _BARE_CONTRACTIONS = frozenset(_BARE_CONTRACTIONS_TEXT.split())
 _SCOPE_ENDS = frozenset(
     ["and", "but", "because", "which", "who", "while", "although", "though", "whereas", "if"]
 )
-_BOUNDED = frozenset({"until", "till"})
+BOUNDED = frozenset({"until", "till"})  # "not ... until", "suspended until": a while, not an end
 _PASSED_OVER_TEXT = (
     "yet even ever also always currently immediately here there one to be been being the a an "
     "any its their his her our have has had longer more so just really is are was were will "
@@ -155,7 +155,7 @@ def negation_scope(text: str) -> frozenset[str]:
     for clause in _CLAUSE_BREAK.split(text):
         words = [fold(match.group()) for match in _WORD.finditer(clause)]
         for position, word in enumerate(words):
-            if not is_negation(word) or _BOUNDED & set(words[position + 1 :]):
+            if not is_negation(word) or BOUNDED & set(words[position + 1 :]):
                 continue  # "will not close until June 30" says when it closes
             for offset, following in enumerate(words[position + 1 :], start=position + 1):
                 if following in _SCOPE_ENDS:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from claims.analysis.features import fold, is_negation
+from claims.analysis.features import BOUNDED, fold, is_negation
 
 _OPPOSITES_TEXT = """
 continue continues continued continuing resume resumes resumed resuming proceed proceeds
@@ -61,7 +61,6 @@ for _group, _entry in enumerate(_OPPOSITES_TEXT.split(";")):
     _POLE |= {word: (_group, 1) for word in _positive.split()}
     _POLE |= {word: (_group, -1) for word in _negative.split()}
 _ADJECTIVE_BEFORE = {"close": {"to", "by"}, "open": {"to"}}  # "close to 100", "open to offers"
-_BOUNDED = frozenset({"until", "till"})
 _CLAUSE = re.compile(r"[,;:.!?()]| and | but | while | although | whereas ")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
@@ -73,7 +72,7 @@ def poles(text: str) -> dict[int, int]:
         words = [fold(word) for word in _WORD.findall(clause)]
         for position, word in enumerate(words):
             pole = _POLE.get(word)
-            if pole is None or _BOUNDED & set(words[position + 1 :]):
+            if pole is None or BOUNDED & set(words[position + 1 :]):
                 continue
             following = words[position + 1] if position + 1 < len(words) else ""
             if word in _ADJECTIVE_BEFORE and following in _ADJECTIVE_BEFORE[word]:
