@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 from pgvector.django import CosineDistance
 
-from claims.analysis.numbers import Quantity, comparable, compatible, find_quantities
+from claims.analysis.numbers import Quantity, compatible, find_quantities, same_reading
 from claims.analysis.quotes import find_quotes, speaker
 from claims.models import (
     Article,
@@ -552,7 +552,9 @@ def _number_sides(members: Sequence[Sentence]) -> list[ConflictSide]:
             {
                 n
                 for n, q in enumerate(found[sentence.pk])
-                if any(_clash(q, theirs) for theirs in quantities)
+                if any(
+                    same_reading(q, theirs) and not compatible(q, theirs) for theirs in quantities
+                )
             }
             for other, quantities in found.items()
             if other != sentence.pk
@@ -568,16 +570,6 @@ def _number_sides(members: Sequence[Sentence]) -> list[ConflictSide]:
             )
         )
     return sorted(sides, key=lambda side: -disagreeing[side.sentence_id])
-
-
-def _clash(first: Quantity, second: Quantity) -> bool:
-    """The engine's test: the same kind and unit, the same relation ("since 1921" is not "in
-    1887"), and values that cannot both be true."""
-    return (
-        comparable(first, second)
-        and first.relation == second.relation
-        and not compatible(first, second)
-    )
 
 
 def _quantity_text(quantity: Quantity) -> str:

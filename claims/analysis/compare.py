@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from claims.analysis.features import STOPWORDS, SentenceInfo, fold, negation_mismatch, stem
-from claims.analysis.numbers import Quantity, comparable, compatible
+from claims.analysis.features import SentenceInfo, fold, negation_mismatch, stem
+from claims.analysis.numbers import Quantity, comparable, compatible, same_reading
 from claims.analysis.polarity import opposed, poles
 from claims.analysis.quotes import (
     SENTENCE_OPENERS,
@@ -29,7 +29,7 @@ from claims.analysis.quotes import (
     variant_words,
     word_diff,
 )
-from claims.analysis.roles import Holder, role_holders, same_post
+from claims.analysis.roles import NOT_NAMES, Holder, role_holders, same_post
 from claims.analysis.types import ConflictKind
 
 _RAW_WORD = re.compile(r"[\w’'-]+")
@@ -38,11 +38,6 @@ _TITLES_TEXT = (
     "governor gov mayor judge chief former us u.s"
 )
 _TITLES = frozenset(_TITLES_TEXT.split())
-_NOT_NAMES_TEXT = (
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december"
-)
-_NOT_NAMES = STOPWORDS | frozenset(_NOT_NAMES_TEXT.split())
 QUOTE_RELATED = 0.3
 _NOT_INITIALS = frozenset({"of", "and", "the", "for", "&"})
 _NATIONS_TEXT = """
@@ -65,6 +60,7 @@ _NATION = {
 class Difference:
     kind: ConflictKind | str  # a conflict kind, or "spelling" for a note
     detail: str
+    names: tuple[str, ...] = ()  # for a name difference, the two names as written
 
 
 def sentence_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
@@ -93,11 +89,7 @@ def number_conflicts(first: tuple[Quantity, ...], second: tuple[Quantity, ...]) 
     """Comparable quantities about the same thing whose values cannot both be true."""
     found: list[Difference] = []
     for quantity in first:
-        partners = [
-            other
-            for other in second
-            if comparable(quantity, other) and quantity.relation == other.relation
-        ]  # "since 1921" is not when something happened "in 1887"
+        partners = [other for other in second if same_reading(quantity, other)]
         if not partners or any(compatible(quantity, other) for other in partners):
             continue
         if quantity.kind in {"date", "weekday", "time"} and all(
@@ -210,10 +202,11 @@ def name_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
             continue
         if abbreviates(old, new) or abbreviates(new, old) or same_nation(old_key, new_key):
             continue
+        names = (" ".join(old), " ".join(new))
         if spelling_variant(old_key, new_key):
-            found.append(Difference("spelling", f"{' '.join(old)} / {' '.join(new)}"))
+            found.append(Difference("spelling", f"{names[0]} / {names[1]}", names))
         else:
-            found.append(Difference("entity", f"{' '.join(old)} vs {' '.join(new)}"))
+            found.append(Difference("entity", f"{names[0]} vs {names[1]}", names))
     return found
 
 
@@ -221,24 +214,27 @@ def post_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
     """Two names given for one post ("Marta Ekholm, the depot manager" / "depot manager Lars
     Bengtsson"): an entity conflict, or a spelling note for two spellings of one name."""
     found: list[Difference] = []
+    holders_b = role_holders(outside_quotes(second.text, second.quotes))
+    words_a = {fold(word) for word in _RAW_WORD.findall(first.text)}
+    words_b = {fold(word) for word in _RAW_WORD.findall(second.text)}
     for a in role_holders(outside_quotes(first.text, first.quotes)):
-        for b in role_holders(outside_quotes(second.text, second.quotes)):
+        for b in holders_b:
             if not same_post(a, b):
                 continue
-            surname_a, surname_b = fold(a.name.split()[-1]), fold(b.name.split()[-1])
-            if surname_a in _folded_words(second.text) or surname_b in _folded_words(first.text):
+            surname_a, surname_b = _surname(a.name), _surname(b.name)
+            if surname_a in words_b or surname_b in words_a:
                 continue  # one person named in both: not two people for one post
+            names = (a.name, b.name)
             if spelling_variant(surname_a, surname_b):
-                found.append(Difference("spelling", f"{a.name} / {b.name}"))
+                found.append(Difference("spelling", f"{a.name} / {b.name}", names))
             else:
-                found.append(
-                    Difference("entity", f"{a.name} vs {b.name}, each named as {_post(a, b)}")
-                )
+                detail = f"{a.name} vs {b.name}, each named as {_post(a, b)}"
+                found.append(Difference("entity", detail, names))
     return found
 
 
-def _folded_words(text: str) -> set[str]:
-    return {fold(word) for word in _RAW_WORD.findall(text)}
+def _surname(name: str) -> str:
+    return fold(name.split()[-1])
 
 
 def _different_posts(item: Difference, first: SentenceInfo, second: SentenceInfo) -> bool:
@@ -247,9 +243,9 @@ def _different_posts(item: Difference, first: SentenceInfo, second: SentenceInfo
     conflict."""
     if item.kind != "entity":
         return False
-    old, new = (fold(name.split()[-1]) for name in item.detail.split(" vs ")[:2])
-    holders_a = [h for h in role_holders(first.text) if fold(h.name.split()[-1]) == old]
-    holders_b = [h for h in role_holders(second.text) if fold(h.name.split()[-1]) == new]
+    old, new = (_surname(name) for name in item.names)
+    holders_a = [h for h in role_holders(first.text) if _surname(h.name) == old]
+    holders_b = [h for h in role_holders(second.text) if _surname(h.name) == new]
     return bool(holders_a and holders_b) and not any(
         same_post(a, b) for a in holders_a for b in holders_b
     )
@@ -265,8 +261,8 @@ def _post(first: Holder, second: Holder) -> str:
 
 def _same_pair(first: Difference, second: Difference) -> bool:
     """Two differences about the same two names (found once by word order, once by post)."""
-    names = re.split(r" vs | / |, each named as ", first.detail)[:2]
-    return all(fold(name.split()[-1]) in fold(second.detail) for name in names if name)
+    others = fold(" ".join(second.names))
+    return all(_surname(name) in others for name in first.names)
 
 
 def _raw_words(text: str) -> list[str]:
@@ -280,7 +276,7 @@ def _name_part(words: list[str], at_start: bool) -> list[str]:
     kept = [word for word in words if fold(word).strip(".") not in _TITLES]
     if not kept or len(kept) > 3 or (at_start and words[0] == kept[0] and len(kept) < 2):
         return []  # a lone capitalised first word is not known to be a name
-    if not all(word[:1].isupper() and fold(word) not in _NOT_NAMES for word in kept):
+    if not all(word[:1].isupper() and fold(word) not in NOT_NAMES for word in kept):
         return []
     return kept
 

@@ -82,7 +82,7 @@ class SentenceInfo:
     def has_negation(self) -> bool:
         """Any negation at all, also one whose scope a comma cut ("declined, through a
         spokesman, to comment")."""
-        return any(is_negation(fold(match.group())) for match in _WORD.finditer(self.text))
+        return any(is_negation(word) for word in folded_words(self.text))
 
     @cached_property
     def ngram_counts(self) -> tuple[Counter[tuple[str, ...]], ...]:
@@ -145,6 +145,11 @@ def sentence_info(text: str) -> SentenceInfo:
     )
 
 
+def folded_words(text: str) -> list[str]:
+    """The words and numbers of a text, folded: "Don’t" -> "don't"."""
+    return [fold(match.group()) for match in _WORD.finditer(text)]
+
+
 def negation_scope(text: str) -> frozenset[str]:
     """What each negation in the sentence denies: the word after "not", "no", "never",
     "denied", "declined" or a "-n't" verb, past adverbs and auxiliaries ("has not yet said"
@@ -153,7 +158,7 @@ def negation_scope(text: str) -> frozenset[str]:
     clause denies nothing: "will not close until June 30" says when it closes."""
     heads: set[str] = set()
     for clause in _CLAUSE_BREAK.split(text):
-        words = [fold(match.group()) for match in _WORD.finditer(clause)]
+        words = folded_words(clause)
         for position, word in enumerate(words):
             if not is_negation(word) or BOUNDED & set(words[position + 1 :]):
                 continue  # "will not close until June 30" says when it closes

@@ -165,6 +165,12 @@ def comparable(first: Quantity, second: Quantity) -> bool:
     return first.kind == second.kind and first.unit == second.unit
 
 
+def same_reading(first: Quantity, second: Quantity) -> bool:
+    """Comparable and placed in time the same way: "since 1921" does not say when something
+    happened "in 1887", so the two cannot clash."""
+    return comparable(first, second) and first.relation == second.relation
+
+
 def describe(quantity: Quantity) -> str:
     return quantity.text
 
@@ -448,7 +454,7 @@ def _date_follows(tokens: list[_Token], index: int) -> bool:
 
 _MORNING = {"am", "morning"}
 _EVENING = {"pm", "evening", "afternoon", "tonight"}
-_TIME_CUES = _MORNING | _EVENING | {"night", "o'clock", "hrs", "gmt", "bst", "utc", "local"}
+_TIME_CUES = _MORNING | _EVENING | {"night", "hrs", "gmt", "bst", "utc", "local"}
 _TIME_BOUNDS = {  # words before a time -> minutes it may be earlier, later
     "about": (20, 20), "around": (20, 20), "approximately": (20, 20), "roughly": (20, 20),
     "shortly after": (0, 30), "just after": (0, 30), "soon after": (0, 30),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from claims.analysis.features import BOUNDED, fold, is_negation
+from claims.analysis.features import BOUNDED, folded_words, is_negation
 
 _OPPOSITES_TEXT = """
 continue continues continued continuing resume resumes resumed resuming proceed proceeds
@@ -62,14 +62,13 @@ for _group, _entry in enumerate(_OPPOSITES_TEXT.split(";")):
     _POLE |= {word: (_group, -1) for word in _negative.split()}
 _ADJECTIVE_BEFORE = {"close": {"to", "by"}, "open": {"to"}}  # "close to 100", "open to offers"
 _CLAUSE = re.compile(r"[,;:.!?()]| and | but | while | although | whereas ")
-_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
 
 def poles(text: str) -> dict[int, int]:
     """For each group of opposites the sentence takes a side in, the side: +1 or -1."""
     sides: dict[int, set[int]] = {}
     for clause in _CLAUSE.split(text):
-        words = [fold(word) for word in _WORD.findall(clause)]
+        words = folded_words(clause)
         for position, word in enumerate(words):
             pole = _POLE.get(word)
             if pole is None or BOUNDED & set(words[position + 1 :]):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claims.analysis.features import STOPWORDS, fold, stem
 
@@ -55,9 +56,9 @@ _AFTER_NAME = re.compile(  # "Marta Ekholm, the depot manager, said"
 _TOKEN = re.compile(r"[\w'’-]+|[,;:.()“”\"]")
 _NOT_NAMES_TEXT = (
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december the a an he she they it"
+    "june july august september october november december"
 )
-_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+NOT_NAMES = STOPWORDS | frozenset(_NOT_NAMES_TEXT.split())  # capitalised, yet never a name
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,10 @@ class Holder:
     named: bool = False  # the owner is named ("Skerrin Valley Rail"), not described ("the port")
 
 
-def role_holders(text: str) -> list[Holder]:
-    """The people a sentence names together with their post."""
+@lru_cache(maxsize=4096)
+def role_holders(text: str) -> tuple[Holder, ...]:
+    """The people a sentence names together with their post (kept for the texts last read: a
+    sentence meets every other sentence of its claim)."""
     found: list[Holder] = []
     for match in _AFTER_NAME.finditer(text):
         holder = _holder(match.group("name"), match.group("post"))
@@ -89,7 +92,7 @@ def role_holders(text: str) -> list[Holder]:
         holder = _holder(" ".join(name), " ".join(words[start : position + 1]))
         if holder and all(holder.name != other.name for other in found):
             found.append(holder)
-    return found
+    return tuple(found)
 
 
 def _name_after(words: list[str], position: int) -> list[str]:
@@ -100,7 +103,7 @@ def _name_after(words: list[str], position: int) -> list[str]:
     name: list[str] = []
     while position < len(words) and len(name) < 3:
         word = words[position]
-        if not re.fullmatch(_NAME_WORD, word) or _post_word(word) or fold(word) in _NOT_NAMES:
+        if not re.fullmatch(_NAME_WORD, word) or _post_word(word) or fold(word) in NOT_NAMES:
             break
         name.append(word)
         position += 1
@@ -110,7 +113,7 @@ def _name_after(words: list[str], position: int) -> list[str]:
 
 
 def _post_word(word: str) -> bool:
-    return fold(word).strip("'") in POSTS
+    return fold(word).strip("'") in POSTS  # "manager", "chief's"
 
 
 def _in_post(word: str) -> bool:
@@ -119,18 +122,16 @@ def _in_post(word: str) -> bool:
     folded = fold(word)
     if not re.fullmatch(r"[\w'’-]+", word) or folded in _DETERMINERS or folded in _OWNER_LINKS:
         return False
-    return folded not in _NOT_IN_POSTS and folded != "that"
+    return folded not in _NOT_IN_POSTS
 
 
 def _holder(name: str, post: str) -> Holder | None:
-    words = [fold(word) for word in re.findall(r"[\w'’-]+", post)]
-    words = [word for word in words if word not in _DETERMINERS]
-    if not words or any(fold(part) in _NOT_NAMES | STOPWORDS for part in name.split()):
+    written = [word for word in re.findall(r"[\w'’-]+", post) if fold(word) not in _DETERMINERS]
+    words = [fold(word) for word in written]
+    if not words or any(fold(part) in NOT_NAMES for part in name.split()):
         return None  # "In Dunmarrow, police chief ...": not a name
     title: list[str] = []
     owner: set[str] = set()
-    written = re.findall(r"[\w'’-]+", post)
-    written = [word for word in written if fold(word) not in _DETERMINERS]
     named = False
     for position, word in enumerate(words):
         if word in _OWNER_LINKS and title:
@@ -138,12 +139,12 @@ def _holder(name: str, post: str) -> Holder | None:
             owner |= {stem(fold(w)) for w in rest}
             named = named or any(w[0].isupper() for w in rest)
             break
-        if word.endswith(("'s", "’s")):
+        if word.endswith("'s"):  # folded: ’ is '
             owner.add(stem(word[:-2]))
             named = named or written[position][0].isupper()
             continue
         title.append(word)
-    heads = [position for position, word in enumerate(title) if word.strip("'’") in POSTS]
+    heads = [position for position, word in enumerate(title) if word.strip("'") in POSTS]
     if not heads or heads[-1] != len(title) - 1:
         return None  # no post, or more words after it: "police chief Sam Hart"
     main = _SAME_POST.get(title[-1], title[-1])
