@@ -2,9 +2,11 @@
 
 Candidates are blocked by nearest neighbours in embedding space (each sentence meets only its
 `NEIGHBOURS` closest sentences from other articles, found chunk by chunk), every candidate pair
-is scored by the learned combiner, and clusters are merged greedily from the best pair down
-while every cross-article pair inside a cluster stays above `CLAIM_THRESHOLD` on average and no
-article contributes two sentences to one claim. The features of a large story's pairs are
+is scored by the learned combiner and then read in the story's context (`context.py`: how the
+pair ranks among both sentences' neighbours, whether a third article backs both, where they
+stand in their articles), and clusters are merged greedily from the best pair down while every
+cross-article pair inside a cluster stays above `LINK_AVERAGE` on average and no article
+contributes two sentences to one claim. The features of a large story's pairs are
 computed half in a forked process (`side.shared`), with the same results.
 """
 
@@ -17,8 +19,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from claims.analysis.context import (
+    FEATURES,
+    context_model,
+    neighbourhoods,
+    positions,
+    support,
+)
 from claims.analysis.embed import embedder_kind
 from claims.analysis.features import (
+    PAIR_PARTS,
     Corpus,
     SentenceInfo,
     number_agreement,
@@ -85,14 +95,18 @@ class PairScorer:
         self._tokens_cache_bytes = 0
         self.same_claim_cosine = SAME_CLAIM_COSINE[embedder_kind()]
         self.mutual: set[tuple[int, int]] = set()  # (i < j) closest to each other, see below
+        self._parts: dict[tuple[int, int], tuple[float, ...]] = {}  # PAIR_PARTS of scored pairs
+        self._story: dict[tuple[int, int], float] = {}  # the candidates' scores in context
 
     def score(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], float]:
         wanted = sorted(
             {(min(i, j), max(i, j)) for i, j in pairs if (min(i, j), max(i, j)) not in self._cache}
         )
         if wanted:
-            probabilities = self._probabilities(self._rows(wanted))
-            self._cache.update(zip(wanted, probabilities, strict=True))
+            rows = self._rows(wanted)
+            self._cache.update(zip(wanted, self._probabilities(rows), strict=True))
+            for pair, row in zip(wanted, rows, strict=True):
+                self._parts[pair] = tuple(row[index] for index in PAIR_PARTS.values())
         return {pair: self._cache[(min(pair), max(pair))] for pair in pairs}
 
     def _probabilities(self, rows: list[list[float]]) -> list[float]:
@@ -187,6 +201,71 @@ class PairScorer:
         """Note which candidate pairs are mutual closest matches (`mutual_closest`)."""
         self.mutual = mutual_closest(self.sentences, pairs)
         self._claim_cache.clear()
+        self._story.clear()
+
+    def read_context(self, candidates: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
+        """The candidate pairs' scores read in the story's context (`context.py`), kept for
+        `story_scores`; their claim scores when no context model was fitted."""
+        self.use_mutual(candidates)
+        claim = self.claim_scores(candidates)
+        model = context_model()
+        if model is None or not candidates:
+            self._story = dict(claim)
+            return dict(self._story)
+        pairs = sorted(candidates)
+        rows = self.context_rows(pairs, claim)
+        self._story = dict(zip(pairs, map(float, model.probability(rows)), strict=True))
+        return dict(self._story)
+
+    def context_rows(
+        self, pairs: list[tuple[int, int]], claim: dict[tuple[int, int], float]
+    ) -> list[list[float]]:
+        """The readings `context.FEATURES` names, for candidate pairs (i < j) whose claim
+        scores are `claim` (the candidates are all the pairs, since ranks and support are
+        read among them)."""
+        article_of = [sentence.ref.article_id for sentence in self.sentences]
+        cosine = {(i, j): self._cosine(i, j) for i, j in pairs}
+        places = positions(article_of)
+        near = neighbourhoods(cosine, article_of, CANDIDATE_COSINE)
+        backed = support({pair: min(claim[pair], 1.0) for pair in pairs}, article_of)
+        plain = self.score(pairs)
+        rows = []
+        for i, j in pairs:
+            a, b = self.sentences[i].info, self.sentences[j].info
+            content_overlap, numbers_clash, rare_words = self._parts[(i, j)]
+            rows.append(
+                [
+                    min(claim[(i, j)], 1.0),
+                    plain[(i, j)],
+                    float(shares_specific_quantity(a, b)),
+                    float(near[(i, j)].rank),
+                    near[(i, j)].margin_low,
+                    near[(i, j)].margin_high,
+                    abs(places[i] - places[j]),
+                    backed[(i, j)],
+                    content_overlap,
+                    numbers_clash,
+                    rare_words,
+                    float(agreeing_quantities(a, b)),
+                ]
+            )
+        assert not rows or len(rows[0]) == len(FEATURES)
+        return rows
+
+    def story_scores(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], float]:
+        """Each pair's score in context when it is a candidate `read_context` scored, its claim
+        score otherwise."""
+        pairs = list(pairs)
+        keys = [(min(pair), max(pair)) for pair in pairs]
+        others = [key for key in keys if key not in self._story]
+        claim = self.claim_scores(others) if others else {}
+        return {
+            pair: self._story[key] if key in self._story else claim[key]
+            for pair, key in zip(pairs, keys, strict=True)
+        }
+
+    def _cosine(self, first: int, second: int) -> float:
+        return float(self.sentences[first].vector @ self.sentences[second].vector)
 
     def _masked(self, index: int) -> SentenceInfo:
         if index not in self._masked_cache:
@@ -278,9 +357,7 @@ def group_claims(
 ) -> list[list[int]]:
     """Claims as lists of sentence indices; every sentence is in exactly one claim."""
     scorer = scorer or PairScorer(sentences)
-    candidates = candidate_pairs(sentences)
-    scorer.use_mutual(candidates)
-    scores = scorer.claim_scores(candidates)
+    scores = scorer.read_context(candidate_pairs(sentences))
     cluster_of = list(range(len(sentences)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(sentences))}
     for (i, j), probability in sorted(scores.items(), key=lambda item: -item[1]):
@@ -304,7 +381,7 @@ def _can_merge(
     if len(first) == 1 and len(second) == 1:
         return True
     pairs = [(i, j) for i in first for j in second]
-    scores = scorer.claim_scores(pairs)
+    scores = scorer.story_scores(pairs)
     return float(np.mean(list(scores.values()))) >= LINK_AVERAGE
 
 
@@ -314,6 +391,13 @@ def shares_specific_quantity(first: SentenceInfo, second: SentenceInfo) -> bool:
         comparable(a, b) and compatible(a, b) and _near(a, b) and _specific(a) and _specific(b)
         for a in first.quantities
         for b in second.quantities
+    )
+
+
+def agreeing_quantities(first: SentenceInfo, second: SentenceInfo) -> int:
+    """How many pairs of the two sentences' quantities say the same of one kind of thing."""
+    return sum(
+        comparable(a, b) and compatible(a, b) for a in first.quantities for b in second.quantities
     )
 
 

@@ -83,22 +83,8 @@ def analyze(
     with threadpool_limits(limits=1, user_api="blas"), contextlib.ExitStack() as stack:
         if entities and names is None:
             names = stack.enter_context(NamePass([texts[article.id] for article in articles]))
-        embeddings, tokens = _embed(articles, segments, embedder, report)
-        sentences: list[StorySentence] = []
-        article_sentences: dict[int, list[int]] = {article.id: [] for article in articles}
-        for article in articles:
-            for index, item in enumerate(segments[article.id]):
-                if not item.is_claim:
-                    continue
-                article_sentences[article.id].append(len(sentences))
-                sentences.append(
-                    StorySentence(
-                        SentenceRef(article.id, index),
-                        sentence_info(item.text),
-                        embeddings[article.id][index],
-                        tokens.get((article.id, index)),
-                    )
-                )
+        embeddings, tokens = embed_segments(articles, segments, embedder, report)
+        sentences, article_sentences = story_sentences(articles, segments, embeddings, tokens)
         scorer = PairScorer(sentences)
         report("align", 0, len(sentences))
         groups = group_claims(sentences, scorer)
@@ -137,11 +123,36 @@ def _segments(article: ArticleText) -> list[Segment]:
     return list(article.segments)
 
 
-def _embed(
+def story_sentences(
+    articles: Sequence[ArticleText],
+    segments: Mapping[int, list[Segment]],
+    embeddings: Mapping[int, np.ndarray],
+    tokens: Mapping[tuple[int, int], np.ndarray],
+) -> tuple[list[StorySentence], dict[int, list[int]]]:
+    """The statements of every article in order, and each article's statement indices."""
+    sentences: list[StorySentence] = []
+    article_sentences: dict[int, list[int]] = {article.id: [] for article in articles}
+    for article in articles:
+        for index, item in enumerate(segments[article.id]):
+            if not item.is_claim:
+                continue
+            article_sentences[article.id].append(len(sentences))
+            sentences.append(
+                StorySentence(
+                    SentenceRef(article.id, index),
+                    sentence_info(item.text),
+                    embeddings[article.id][index],
+                    tokens.get((article.id, index)),
+                )
+            )
+    return sentences, article_sentences
+
+
+def embed_segments(
     articles: Sequence[ArticleText],
     segments: Mapping[int, list[Segment]],
     embedder: Embedder | None,
-    report: Progress,
+    report: Progress | None = None,
 ) -> tuple[dict[int, np.ndarray], dict[tuple[int, int], np.ndarray]]:
     """Embeddings for every segment, and token vectors for statements when available.
 
@@ -185,7 +196,8 @@ def _embed(
             embeddings[article_id][index] = vectors[number]
         if with_tokens and segments[article_id][index].is_claim:
             tokens[(article_id, index)] = token_rows[number]
-    report("embed", len(articles), len(articles))
+    if report is not None:
+        report("embed", len(articles), len(articles))
     return embeddings, tokens
 
 

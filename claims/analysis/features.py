@@ -352,6 +352,12 @@ def pair_features(
     return features + _idf_features(a_words, b_words, corpus)
 
 
+PAIR_PARTS = {"content_overlap": 3, "numbers_clash": 8, "rare_words": 33}
+"""Where some of `pair_features`' readings stand in its list: the share of the smaller
+sentence's content words the other has, whether comparable quantities clash, and the shared
+words' inverse document frequency over the smaller sentence's (read by `context.py`)."""
+
+
 def _idf_features(first: set[str], second: set[str], corpus: Corpus) -> list[float]:
     weight_a = sum(corpus.idf(word) for word in first)
     weight_b = sum(corpus.idf(word) for word in second)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -20,7 +20,7 @@ from typing import Any
 
 from claims.analysis.embed import Embedder
 from claims.analysis.engine import analyze
-from claims.analysis.types import ArticleText, Claim, SentenceRef, StoryAnalysis
+from claims.analysis.types import ArticleText, Claim, Segment, SentenceRef, StoryAnalysis
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
@@ -80,13 +80,25 @@ def evaluate_story(folder: Path, embedder: Embedder) -> dict[str, Any]:
     return score_story(story, analysis)
 
 
-def _locate(story: LoadedStory, analysis: StoryAnalysis, file: str, text: str) -> SentenceRef:
+def gold_claims(
+    story: LoadedStory, segments: Mapping[int, Sequence[Segment]]
+) -> list[set[SentenceRef]]:
+    """The statements of each gold claim; raises LookupError for one not found."""
+    return [
+        {_locate(story, segments, file, text) for file, text in claim["sentences"]}
+        for claim in story.gold.get("claims", [])
+    ]
+
+
+def _locate(
+    story: LoadedStory, segments: Mapping[int, Sequence[Segment]], file: str, text: str
+) -> SentenceRef:
     article = story.names.index(file)
     body = story.articles[article].body
     position = body.find(text)
     if position < 0:
         raise LookupError(f"{file}: {text!r} is not in the body")
-    for index, segment in enumerate(analysis.segments[article]):
+    for index, segment in enumerate(segments[article]):
         if segment.start <= position and position + len(text) <= segment.end:
             return SentenceRef(article, index)
     raise LookupError(f"{file}: {text!r} spans two segments")
@@ -100,7 +112,7 @@ def score_story(story: LoadedStory, analysis: StoryAnalysis) -> dict[str, Any]:
         refs = set()
         for file, text in claim["sentences"]:
             try:
-                refs.add(_locate(story, analysis, file, text))
+                refs.add(_locate(story, analysis.segments, file, text))
             except LookupError as error:
                 problems.append(str(error))
         gold_groups.append(refs)
@@ -138,7 +150,7 @@ def score_story(story: LoadedStory, analysis: StoryAnalysis) -> dict[str, Any]:
     boilerplate_missed = []
     for file, text in story.gold.get("boilerplate", []):
         try:
-            ref = _locate(story, analysis, file, text)
+            ref = _locate(story, analysis.segments, file, text)
         except LookupError as error:
             problems.append(str(error))
             continue
@@ -223,7 +235,7 @@ def seed_checks(seeds: Path, embedder: Embedder) -> dict[str, Any]:
     name = {key: files[key].name for key in order}
 
     def claim_with(key: str, text: str) -> Claim:
-        ref = _locate(story, analysis, name[key], text)
+        ref = _locate(story, analysis.segments, name[key], text)
         return next(claim for claim in analysis.claims if ref in claim.members)
 
     def has_quote_conflict(key: str, text: str) -> bool:
