@@ -59,11 +59,17 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _BOILERPLATE_ANYWHERE = re.compile(r"©|all rights reserved", re.IGNORECASE)
+_GREETING = r"(?:good (?:morning|afternoon|evening|night),? (?:and )?)?"
 _BROADCAST = re.compile(  # a station's ident or sign-off in a bulletin's transcript
-    r"^(?:(?:you['’]re|you are) (?:listening to|watching|tuned to)\b"
-    r"|(?:good (?:morning|afternoon|evening),? )?this is\b[^.;,]{0,40}\b(?:fm|radio|tv)\b"
+    rf"^(?:{_GREETING}(?:you['’]re|you are) (?:listening to|watching|tuned to)\b"
+    rf"|{_GREETING}welcome to\b[^.;]{{0,40}}\b(?:fm|radio|tv|news)\b"
+    rf"|{_GREETING}this is\b[^.;]{{0,40}}\b(?:fm|radio|tv)\b"
+    r"|this is\b[^.;]{0,40}\bhere(?:['’]s| is) the (?:news|headlines)\b"
+    r"|this is\b[^.;]{0,40}\bfor\b[^.;]{0,30}\b(?:news|radio|tv)\b"
     r"|that['’]s (?:the|all the|all from) (?:news|headlines|bulletin)\b"
     r"|that['’]s [^.;,]{0,40}\b(?:fm|radio|tv) (?:news|headlines|bulletin)\b"
+    r"|that['’]s [^.;,]{0,40}\b(?:news|headlines|bulletin)\s*[;,]\s*"
+    r"(?:we['’]re|we['’]ll|we are|we will|more|back)\b"
     r"|.{0,50}\b(?:our|the) next (?:bulletin|update|news)\b"
     r"|stay tuned\b)",
     re.IGNORECASE,

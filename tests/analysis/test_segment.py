@@ -102,7 +102,13 @@ def test_it_marks_a_bulletins_station_ident_and_sign_off_as_boilerplate() -> Non
         "This is the second closure of the bridge this year.\n\n"
         "That's the news from Brookline FM; more at ten.\n\n"
         "Good evening, this is Harrow 102 FM with the news at six.\n\n"
-        "That's Harrow Radio news; the travel is next."
+        "That's Harrow Radio news; the travel is next.\n\n"
+        "Good morning, and welcome to Channel Nine News at Seven.\n\n"
+        "This is Ruth Adair for Channel Nine News, in Dunmore.\n\n"
+        "This is Kestle Sound, and here's the news at noon.\n\n"
+        "That's Kestle Sound news; we're back at one.\n\n"
+        "This is bad news for the town, the mayor said.\n\n"
+        "That's the best news the ward has had; more beds open in May."
     )
     assert [kind for kind, _ in _kinds(body)] == [
         "boilerplate",
@@ -111,6 +117,12 @@ def test_it_marks_a_bulletins_station_ident_and_sign_off_as_boilerplate() -> Non
         "boilerplate",
         "boilerplate",
         "boilerplate",
+        "boilerplate",
+        "boilerplate",
+        "boilerplate",
+        "boilerplate",
+        "statement",
+        "statement",
     ]
 
 
