@@ -206,16 +206,23 @@ class PairScorer:
     def read_context(self, candidates: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
         """The candidate pairs' scores read in the story's context (`context.py`), kept for
         `story_scores`; their claim scores when no context model was fitted."""
-        self.use_mutual(candidates)
-        claim = self.claim_scores(candidates)
+        pairs, claim, rows = self.candidate_context(candidates)
         model = context_model()
-        if model is None or not candidates:
+        if model is None or not pairs:
             self._story = dict(claim)
-            return dict(self._story)
-        pairs = sorted(candidates)
-        rows = self.context_rows(pairs, claim)
-        self._story = dict(zip(pairs, map(float, model.probability(rows)), strict=True))
+        else:
+            self._story = dict(zip(pairs, map(float, model.probability(rows)), strict=True))
         return dict(self._story)
+
+    def candidate_context(
+        self, candidates: set[tuple[int, int]]
+    ) -> tuple[list[tuple[int, int]], dict[tuple[int, int], float], list[list[float]]]:
+        """The candidate pairs (i < j) in order, their claim scores, and their readings in
+        context (`context_rows`), with the mutual closest pairs noted first."""
+        self.use_mutual(candidates)
+        pairs = sorted(candidates)
+        claim = self.claim_scores(pairs)
+        return pairs, claim, self.context_rows(pairs, claim)
 
     def context_rows(
         self, pairs: list[tuple[int, int]], claim: dict[tuple[int, int], float]

@@ -44,11 +44,7 @@ def story_rows(folder: Path, embedder: Embedder) -> tuple[np.ndarray, np.ndarray
     claim_of = {
         ref: number for number, refs in enumerate(gold_claims(story, segments)) for ref in refs
     }
-    scorer = PairScorer(sentences)
-    candidates = candidate_pairs(sentences)
-    scorer.use_mutual(candidates)
-    pairs = sorted(candidates)
-    rows = scorer.context_rows(pairs, scorer.claim_scores(pairs))
+    pairs, _, rows = PairScorer(sentences).candidate_context(candidate_pairs(sentences))
     gold = [claim_of.get(sentence.ref, -1 - index) for index, sentence in enumerate(sentences)]
     labels = [int(gold[i] == gold[j]) for i, j in pairs]
     return np.asarray(rows, dtype=np.float64), np.asarray(labels)
