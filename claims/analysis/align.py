@@ -21,6 +21,7 @@ import numpy as np
 
 from claims.analysis.context import (
     FEATURES,
+    ContextModel,
     context_model,
     neighbourhoods,
     positions,
@@ -83,8 +84,12 @@ class StorySentence:
 class PairScorer:
     """Scores pairs of story sentences, caching what it has computed."""
 
-    def __init__(self, sentences: Sequence[StorySentence]) -> None:
+    def __init__(
+        self, sentences: Sequence[StorySentence], context: ContextModel | None = None
+    ) -> None:
+        """`context`: the context model to read candidates with (default: the fitted one)."""
         self.sentences = sentences
+        self.context = context
         self.corpus = Corpus.of([sentence.info for sentence in sentences])
         self.full = all(sentence.tokens is not None for sentence in sentences)
         self._cache: dict[tuple[int, int], float] = {}
@@ -207,7 +212,7 @@ class PairScorer:
         """The candidate pairs' scores read in the story's context (`context.py`), kept for
         `story_scores`; their claim scores when no context model was fitted."""
         pairs, claim, rows = self.candidate_context(candidates)
-        model = context_model()
+        model = self.context or context_model()
         if model is None or not pairs:
             self._story = dict(claim)
         else:
