@@ -172,7 +172,7 @@ class PairScorer:
         shared_quantity = shares_specific_quantity(a, b)
         if shared_quantity:
             score += ANCHOR_BONUS
-        cosine = float(self.sentences[first].vector @ self.sentences[second].vector)
+        cosine = self._cosine(first, second)
         if cosine >= self.same_claim_cosine:  # close in meaning, whatever the wording adds
             score = max(score, CLAIM_THRESHOLD + cosine - self.same_claim_cosine)
         if (first, second) in self.mutual and (
@@ -290,7 +290,7 @@ class PairScorer:
 
     def features(self, first: int, second: int, *, masked: bool = False) -> list[float]:
         a, b = self.sentences[first], self.sentences[second]
-        cosine = float(a.vector @ b.vector)
+        cosine = self._cosine(first, second)
         info_a = self._masked(first) if masked else a.info
         info_b = self._masked(second) if masked else b.info
         row = pair_features(info_a, info_b, cosine, self.corpus)

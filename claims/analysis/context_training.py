@@ -22,13 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from claims.analysis.align import PairScorer, StorySentence, candidate_pairs, group_claims
+from claims.analysis.align import PairScorer, StorySentence, candidate_pairs
 from claims.analysis.context import FEATURES, WEIGHTS_PATH, ContextModel
 from claims.analysis.embed import Embedder, embedder_kind, get_embedder
-from claims.analysis.engine import embed_segments, story_sentences
+from claims.analysis.engine import embed_segments, story_claims, story_sentences
 from claims.analysis.segment import segment
-from claims.analysis.sources import find_derived
-from claims.analysis.status import build_claim
 from claims.analysis.storycheck import (
     LoadedStory,
     find_annotated_stories,
@@ -86,18 +84,13 @@ def grouped_scores(read: StoryPairs, weights: dict[str, Any]) -> dict[str, Any]:
     """`storycheck.score_story` for the story grouped with these context weights (no
     entities: they do not depend on the grouping)."""
     scorer = PairScorer(read.sentences, context=ContextModel.from_json(weights))
-    groups = group_claims(read.sentences, scorer)
-    articles = read.story.articles
-    derived = find_derived(
-        read.article_sentences,
-        scorer,
-        {article.id: article.published for article in articles},
-        order=[article.id for article in articles],
+    claims, derived = story_claims(
+        read.story.articles, read.sentences, read.article_sentences, scorer
     )
     analysis = StoryAnalysis(
         segments=read.segments,
         embeddings=read.embeddings,
-        claims=[build_claim(group, read.sentences, derived) for group in groups],
+        claims=claims,
         derived=derived,
         entities=[],
     )

@@ -49,6 +49,7 @@ from claims.analysis.status import build_claim
 from claims.analysis.types import (
     ArticleText,
     Claim,
+    Derivation,
     Segment,
     SentenceKey,
     SentenceRef,
@@ -85,16 +86,9 @@ def analyze(
             names = stack.enter_context(NamePass([texts[article.id] for article in articles]))
         embeddings, tokens = embed_segments(articles, segments, embedder, report)
         sentences, article_sentences = story_sentences(articles, segments, embeddings, tokens)
-        scorer = PairScorer(sentences)
-        report("align", 0, len(sentences))
-        groups = group_claims(sentences, scorer)
-        report("align", len(sentences), len(sentences))
-        derived = find_derived(
-            article_sentences, scorer, {a.id: a.published for a in articles}, order=ids
+        claims, derived = story_claims(
+            articles, sentences, article_sentences, PairScorer(sentences), report
         )
-        claims = [build_claim(group, sentences, derived) for group in groups]
-        claims.sort(key=_claim_order(ids))
-        report("compare", len(claims), len(claims))
         found_entities = []
         if entities:
             claim_of = {ref: number for number, claim in enumerate(claims) for ref in _keys(claim)}
@@ -121,6 +115,29 @@ def _segments(article: ArticleText) -> list[Segment]:
         if article.body[item.start : item.end] != item.text:
             raise ValueError(f"article {article.id}: a segment does not match the body")
     return list(article.segments)
+
+
+def story_claims(
+    articles: Sequence[ArticleText],
+    sentences: Sequence[StorySentence],
+    article_sentences: Mapping[int, Sequence[int]],
+    scorer: PairScorer,
+    progress: Progress | None = None,
+) -> tuple[list[Claim], dict[int, Derivation]]:
+    """Group the statements into claims, find the rewrites, and give each claim its conflicts
+    and status; the claims in reading order."""
+    report = progress or (lambda stage, done, total: None)
+    ids = [article.id for article in articles]
+    report("align", 0, len(sentences))
+    groups = group_claims(sentences, scorer)
+    report("align", len(sentences), len(sentences))
+    derived = find_derived(
+        article_sentences, scorer, {a.id: a.published for a in articles}, order=ids
+    )
+    claims = [build_claim(group, sentences, derived) for group in groups]
+    claims.sort(key=_claim_order(ids))
+    report("compare", len(claims), len(claims))
+    return claims, derived
 
 
 def story_sentences(

@@ -81,13 +81,24 @@ def evaluate_story(folder: Path, embedder: Embedder) -> dict[str, Any]:
 
 
 def gold_claims(
-    story: LoadedStory, segments: Mapping[int, Sequence[Segment]]
+    story: LoadedStory,
+    segments: Mapping[int, Sequence[Segment]],
+    problems: list[str] | None = None,
 ) -> list[set[SentenceRef]]:
-    """The statements of each gold claim; raises LookupError for one not found."""
-    return [
-        {_locate(story, segments, file, text) for file, text in claim["sentences"]}
-        for claim in story.gold.get("claims", [])
-    ]
+    """The statements of each gold claim. A gold sentence not found raises LookupError, or,
+    given `problems`, is left out and said there."""
+    groups = []
+    for claim in story.gold.get("claims", []):
+        refs = set()
+        for file, text in claim["sentences"]:
+            try:
+                refs.add(_locate(story, segments, file, text))
+            except LookupError as error:
+                if problems is None:
+                    raise
+                problems.append(str(error))
+        groups.append(refs)
+    return groups
 
 
 def _locate(
@@ -107,15 +118,7 @@ def _locate(
 def score_story(story: LoadedStory, analysis: StoryAnalysis) -> dict[str, Any]:
     """Pairwise F1 of the grouping, status accuracy, conflict-kind recall, rewrites."""
     problems: list[str] = []
-    gold_groups: list[set[SentenceRef]] = []
-    for claim in story.gold.get("claims", []):
-        refs = set()
-        for file, text in claim["sentences"]:
-            try:
-                refs.add(_locate(story, analysis.segments, file, text))
-            except LookupError as error:
-                problems.append(str(error))
-        gold_groups.append(refs)
+    gold_groups = gold_claims(story, analysis.segments, problems)
     claim_of = {ref: claim for claim in analysis.claims for ref in claim.members}
     statements = set(claim_of)
     listed = set().union(*gold_groups) if gold_groups else set()
