@@ -7,6 +7,8 @@ name ("Caine" / "Kane") is not a conflict; it comes back separately as a spellin
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -15,7 +17,13 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from claims.analysis.features import SentenceInfo, fold, negation_mismatch, stem
-from claims.analysis.numbers import Quantity, comparable, compatible, same_reading
+from claims.analysis.numbers import (
+    Quantity,
+    comparable,
+    compatible,
+    same_reading,
+    written_value,
+)
 from claims.analysis.polarity import opposed, poles
 from claims.analysis.quotes import (
     SENTENCE_OPENERS,
@@ -87,11 +95,25 @@ def sentence_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differ
 
 def number_conflicts(first: tuple[Quantity, ...], second: tuple[Quantity, ...]) -> list[Difference]:
     """Comparable quantities about the same thing whose values cannot both be true."""
-    found: list[Difference] = []
+    return [
+        Difference("number", f"{mine.text} vs {other.text}")
+        for mine, other in clashing_quantities(first, second)
+    ]
+
+
+def clashing_quantities(
+    first: tuple[Quantity, ...], second: tuple[Quantity, ...]
+) -> list[tuple[Quantity, Quantity]]:
+    """The quantities of `first` that the other sentence gives differently, each with the
+    value it gives instead (`number_conflicts`)."""
+    found: list[tuple[Quantity, Quantity]] = []
+    matched_first, matched_second = _agreeing(first, second)
     for quantity in first:
         partners = [other for other in second if same_reading(quantity, other)]
         if not partners or any(compatible(quantity, other) for other in partners):
             continue
+        if _in_a_sum(quantity, first, second):
+            continue  # "179 passengers and seven crew" / "186 passengers and crew"
         if quantity.kind in {"date", "weekday", "time"} and all(
             any(
                 mine is not quantity and compatible(mine, other)
@@ -102,15 +124,62 @@ def number_conflicts(first: tuple[Quantity, ...], second: tuple[Quantity, ...]) 
         ):
             continue  # a second day, date or time the other leaves out, not a different one
         same_thing = [other for other in partners if _same_thing(quantity, other)]
+        # the one value of its kind each sentence gives that the other does not match
+        left = [other for other in partners if id(other) not in matched_second]
         alone = (
-            len(partners) == 1
-            and sum(1 for q in first if comparable(q, quantity)) == 1
-            and not (quantity.noun and partners[0].noun)  # both say what: it differs
+            len(left) == 1
+            and sum(1 for q in first if comparable(q, quantity) and id(q) not in matched_first) == 1
+            and not (quantity.noun and left[0].noun)  # both say what: it differs
         )
+        partners = left if alone else partners
         if same_thing or alone:
-            other = (same_thing or partners)[0]
-            found.append(Difference("number", f"{quantity.text} vs {other.text}"))
+            found.append((quantity, (same_thing or partners)[0]))
     return found
+
+
+def _agreeing(
+    first: tuple[Quantity, ...], second: tuple[Quantity, ...]
+) -> tuple[set[int], set[int]]:
+    """The quantities (by id) that agree one to one with a quantity of the other sentence,
+    the closest values paired first: "about 45 mph, under the 50 mph limit" pairs its 50 mph
+    with the other's 50 mph limit, not with "about 35 mph"."""
+    pairs = sorted(
+        (_distance(written_value(a), written_value(b)), n, m)
+        for n, a in enumerate(first)
+        for m, b in enumerate(second)
+        if same_reading(a, b) and compatible(a, b)
+    )
+    used_first: set[int] = set()
+    used_second: set[int] = set()
+    for _, n, m in pairs:
+        if n not in used_first and m not in used_second:
+            used_first.add(n)
+            used_second.add(m)
+    return {id(first[n]) for n in used_first}, {id(second[m]) for m in used_second}
+
+
+def _in_a_sum(quantity: Quantity, own: tuple[Quantity, ...], other: tuple[Quantity, ...]) -> bool:
+    """A count that adds up with another of its sentence to one of the other sentence's, or
+    that the other sentence gives as two counts adding up to it."""
+    if quantity.kind != "count":
+        return False
+    return any(
+        _adds_up(total, quantity, item) for total in other for item in own if item is not quantity
+    ) or any(_adds_up(quantity, a, b) for n, a in enumerate(other) for b in other[n + 1 :])
+
+
+def _adds_up(total: Quantity, first: Quantity, second: Quantity) -> bool:
+    """`first` and `second` add up to `total` ("179 passengers and seven crew": 186 aboard)."""
+    if not (comparable(total, first) and comparable(total, second)):
+        return False
+    both = dataclasses.replace(first, low=first.low + second.low, high=first.high + second.high)
+    return compatible(total, both)
+
+
+def _distance(first: float, second: float) -> float:
+    if not (math.isfinite(first) and math.isfinite(second)):
+        return math.inf
+    return abs(first - second) / max(abs(first), abs(second), 1.0)
 
 
 def _same_thing(first: Quantity, second: Quantity) -> bool:

@@ -19,6 +19,7 @@ from typing import Literal
 QuantityKind = Literal[
     "count", "percent", "money", "measure", "duration", "date", "weekday", "time"
 ]
+Hedge = Literal["", "lower", "upper", "nearly", "about"]
 
 _SMALL = {
     "zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -70,11 +71,13 @@ _UNITS: dict[str, tuple[QuantityKind, str, float]] = {
     "weeks": ("duration", "min", 10080.0), "week": ("duration", "min", 10080.0),
     "months": ("duration", "min", 43830.0), "month": ("duration", "min", 43830.0),
     "years": ("duration", "min", 525960.0), "year": ("duration", "min", 525960.0),
+    "decades": ("duration", "min", 5259600.0), "decade": ("duration", "min", 5259600.0),
     "dollars": ("money", "$", 1.0), "dollar": ("money", "$", 1.0),
     "euros": ("money", "€", 1.0), "euro": ("money", "€", 1.0),
     "pounds": ("money", "£", 1.0),
 }  # fmt: skip
 WHEN_KINDS = frozenset({"date", "weekday", "time"})
+HEDGED_AGREEMENT = 0.1  # two estimates ("about", "nearly") of one value differ by at most this
 SPAN_WORDS = frozenset({"since", "until", "till", "from", "by", "before", "after"})
 _CURRENCY_SIGNS = {"$": "$", "us$": "$", "€": "€", "£": "£", "¥": "¥"}
 _LOWER_BOUND = {"at least", "more than", "over", "above", "upwards of", "in excess of"}
@@ -100,6 +103,7 @@ class Quantity:
     noun: str = ""  # what is counted ("cubans", "people"), lowercased, may be empty
     parts: tuple[int | None, int | None, int | None] = (None, None, None)
     relation: str = ""  # a date's or time's "since", "until", "by", ... ("" for "in", "on", "at")
+    hedge: Hedge = ""  # how the value is hedged: "at least 20", "up to 70", "nearly", "about"
     """Dates: (year, month, day). Times: (1 for p.m., 0 for a.m., None when unsaid; hour on a
     12-hour clock; minute); `low` and `high` are then minutes after 12 o'clock."""
 
@@ -158,7 +162,27 @@ def compatible(first: Quantity, second: Quantity) -> bool:
         tolerance = 0.5
     elif first.kind in {"measure", "duration"}:
         tolerance = 0.02 * max(abs(first.high), abs(second.high), 1.0)
+    if first.hedge and first.hedge == second.hedge:
+        return _same_hedged_value(first, second, tolerance)
     return first.low <= second.high + tolerance and second.low <= first.high + tolerance
+
+
+def _same_hedged_value(first: Quantity, second: Quantity, tolerance: float) -> bool:
+    """Two values hedged the same way agree when the values written agree: "up to 70 km/h" and
+    "up to 60 km/h" give two different ceilings, "about 6,500" and "about 5,600" two
+    different estimates (two estimates agree within a tenth: "about 6,500" and "about
+    6,000")."""
+    a, b = written_value(first), written_value(second)
+    if first.hedge in {"about", "nearly"}:
+        tolerance = max(tolerance, HEDGED_AGREEMENT * max(abs(a), abs(b)))
+    return abs(a - b) <= tolerance
+
+
+def written_value(quantity: Quantity) -> float:
+    """The value as written before its hedge widened it ("at least 20": 20)."""
+    if quantity.hedge == "about":
+        return (quantity.low / 0.9 + quantity.high / 1.1) / 2
+    return quantity.low if quantity.hedge == "lower" else quantity.high
 
 
 def comparable(first: Quantity, second: Quantity) -> bool:
@@ -179,19 +203,21 @@ def _phrase_before(tokens: list[_Token], index: int, size: int) -> str:
     return " ".join(token.lower for token in tokens[max(0, index - size) : index])
 
 
-def _bounds(tokens: list[_Token], index: int, low: float, high: float) -> tuple[float, float]:
+def _bounds(
+    tokens: list[_Token], index: int, low: float, high: float
+) -> tuple[float, float, Hedge]:
     """Widen [low, high] for "at least", "nearly", "about" written before tokens[index]."""
     for size in (3, 2, 1):
         phrase = _phrase_before(tokens, index, size)
         if phrase in _LOWER_BOUND:
-            return low, math.inf
+            return low, math.inf, "lower"
         if phrase in _UPPER_BOUND:
-            return -math.inf, high
+            return -math.inf, high, "upper"
         if phrase in _NEARLY:
-            return low * 0.9, high
+            return low * 0.9, high, "nearly"
         if phrase in _ABOUT:
-            return low * 0.9, high * 1.1
-    return low, high
+            return low * 0.9, high * 1.1, "about"
+    return low, high, ""
 
 
 def _number_at(tokens: list[_Token], index: int) -> tuple[float, int, bool] | None:
@@ -295,11 +321,11 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
             "date", "", year_code, year_code + 1231, sentence[token.start : end], token.start, end,
             parts=parts,
         ), start_index + 1  # fmt: skip
-    low, high = _bounds(tokens, start_index, value - precision, value + precision)
+    low, high, hedge = _bounds(tokens, start_index, value - precision, value + precision)
     end = tokens[cursor - 1].end
     noun = _noun_after(tokens, cursor) if kind == "count" else ""
     return Quantity(
-        kind, unit, low, high, sentence[token.start : end], token.start, end, noun
+        kind, unit, low, high, sentence[token.start : end], token.start, end, noun, hedge=hedge
     ), cursor
 
 
@@ -377,9 +403,11 @@ def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
         return None
     value = count * _FRACTIONS[fraction_word]
     start, end = tokens[index].start, tokens[cursor].end
-    low, high = _bounds(tokens, index, value, value)
+    low, high, hedge = _bounds(tokens, index, value, value)
     noun = _noun_after(tokens, cursor + 1)
-    return Quantity("percent", "%", low, high, sentence[start:end], start, end, noun), cursor + 1
+    return Quantity(
+        "percent", "%", low, high, sentence[start:end], start, end, noun, hedge=hedge
+    ), cursor + 1
 
 
 def _looks_like_year(tokens: list[_Token], index: int, value: float) -> bool:
@@ -390,6 +418,15 @@ def _looks_like_year(tokens: list[_Token], index: int, value: float) -> bool:
 
 
 def _noun_after(tokens: list[_Token], index: int) -> str:
+    """What a count counts: "32 Cubans" -> "cubans"; "three of the bridge's five piers" ->
+    "piers" (a part of a counted whole counts what the whole does)."""
+    if index < len(tokens) and tokens[index].lower == "of":
+        for ahead in range(index + 1, min(index + 7, len(tokens))):
+            word = tokens[ahead].lower
+            if word[0].isdigit() or (word in NUMBER_WORDS and word not in {"a", "an", "no"}):
+                return _noun_after(tokens, ahead + 1)
+            if word in {",", ".", ";", "and", "or"}:
+                break
     words: list[str] = []
     while index < len(tokens) and len(words) < 2:
         word = tokens[index].lower

@@ -32,6 +32,15 @@ _SPEAKER_AFTER = re.compile(
     r"(?P<who>[^.;:!?,]{1,60}(?:,\s*[A-Z][^.;:!?,]{1,40})?)\s*(?=[.;:!?,]|$)"
 )
 _ACCORDING = re.compile(rf"\b[Aa]ccording to (?P<who>{_NAME}|{_ROLE})")
+# “…” was how Interior Minister Bellan Iskra described him.
+_SPEAKER_HOW = re.compile(
+    rf"\bwas how (?P<who>{_NAME}|{_ROLE})\s+(?:described|called|put|characteri[sz]ed|summed)\b"
+)
+# President Anselm Korvath defended the raid, calling Solt “…”.
+_SPEAKER_CALLING = re.compile(
+    rf"(?:^|,\s+)(?P<who>{_NAME}|{_ROLE})\s+[a-z][^,;:!?]*?,\s+"
+    r"(?:calling|describing|labell?ing|branding|dubbing)\b"
+)
 _TITLES_TEXT = (
     "us u.s. president secretary of state gen general mr mrs ms dr former current the minister "
     "prime senator sen rep governor gov mayor chief harbour master spokesman spokeswoman "
@@ -95,7 +104,15 @@ def speaker(sentence: str, quotes: list[QuoteSpan] | tuple[QuoteSpan, ...] = ())
     """Who the sentence credits with its words: a name, a role, a pronoun, or None."""
     text = outside_quotes(sentence, quotes or find_quotes(sentence))
     candidates: list[tuple[int, str]] = []
-    for pattern in (_ACCORDING, _SPEAKER_AFTER, _SPEAKER_APPOSITION, _SPEAKER_BEFORE):
+    patterns = (
+        _ACCORDING,
+        _SPEAKER_AFTER,
+        _SPEAKER_APPOSITION,
+        _SPEAKER_BEFORE,
+        _SPEAKER_HOW,
+        _SPEAKER_CALLING,
+    )
+    for pattern in patterns:
         for match in pattern.finditer(text):
             who = match.group("who").strip()
             if who.split()[0] in SENTENCE_OPENERS or who.endswith(("'s", "’s", "QUOTE")):
@@ -124,9 +141,23 @@ def same_speaker(first: str | None, second: str | None) -> bool | None:
     a, b = speaker_key(first), speaker_key(second)
     if not a or not b or _described(first) != _described(second):
         return None
+    surname_a, surname_b = _surname(first), _surname(second)
+    if surname_a and surname_b:  # two named people: "Anselm Korvath" / "Bellan Iskra"
+        return surname_a == surname_b or fuzz.ratio(surname_a, surname_b) >= 80
     return any(
         x == y or (min(len(x), len(y)) >= 4 and fuzz.ratio(x, y) >= 80) for x in a for y in b
     )
+
+
+def _surname(who: str | None) -> str | None:
+    """The last word of a speaker's name when it ends the name or its apposition: "Trump" for
+    "US President Donald Trump" and for "Donald Trump, the president"; None for "Tarvoshi
+    officials" (the shared words then decide)."""
+    for part in (who or "").split(","):
+        words = part.split()
+        if words and words[-1][:1].isupper() and _fold(words[-1]) not in _TITLES:
+            return _fold(words[-1])
+    return None
 
 
 def _described(who: str | None) -> bool:

@@ -75,10 +75,13 @@ def role_holders(text: str) -> tuple[Holder, ...]:
     """The people a sentence names together with their post (kept for the texts last read: a
     sentence meets every other sentence of its claim)."""
     found: list[Holder] = []
-    for match in _AFTER_NAME.finditer(text):
+    position = 0
+    while match := _AFTER_NAME.search(text, position):
         holder = _holder(match.group("name"), match.group("post"))
         if holder:
             found.append(holder)
+        # not a name ("July, said Marit Ostendorf, ..."): look again inside what it took
+        position = match.end() if holder else match.start() + 1
     words = _TOKEN.findall(text)
     for position, word in enumerate(words):
         if not _post_word(word):

@@ -54,6 +54,7 @@ _BOILERPLATE = re.compile(
     r"|follow us\b|follow\s+@|share this\b|advertisement\b|download (?:our|the) app"
     r"|get the latest\b|listen to this article|support our journalism|don['’]t miss\b"
     r"|newsletter\b|copyright\b|all rights reserved|©|\(c\)\s*\d{4}"
+    r"|(?:get|receive|read|join) (?:our|the)\b[^.;]{0,50}\b(?:newsletter|alerts|app)\b"
     r"|this (?:article|story) (?:was|has been|is) (?:updated|published|produced|corrected)"
     r"|more (?:on|from) this story|recommended\b|watch\s*:|continue reading)",
     re.IGNORECASE,
@@ -73,6 +74,15 @@ _BROADCAST = re.compile(  # a station's ident or sign-off in a bulletin's transc
     r"|.{0,50}\b(?:our|the) next (?:bulletin|update|news)\b"
     r"|stay tuned\b)",
     re.IGNORECASE,
+)
+_NAME_RUN = r"(?:[A-Z][\w'’-]*\s?){1,4}"  # "Coast Tonight", "Selwick Coast Television"
+_BROADCAST_NAMED = re.compile(  # the same, naming the programme with no "news", "radio" or "tv"
+    rf"^(?:Good (?:morning|afternoon|evening|night),? (?:and )?[Ww]|W)elcome to "
+    rf"{_NAME_RUN}(?:(?:on|from) {_NAME_RUN})?[.!]?$"
+    rf"|^This is (?:[A-Z][\w'’-]*\s){{2,3}}(?:for|on|with) {_NAME_RUN}"
+    r"\s*(?:[.;]|$|,\s+(?:in|at|from|outside|on|near)\b)"
+    rf"|^That['’]s {_NAME_RUN}(?:(?:on|from) {_NAME_RUN})?\s*[,.;]\s*"
+    r"(?:we['’]re|we['’]ll|we are|we will|back|more|good ?night|see you|join us|thanks)\b"
 )
 _BROADCAST_WORDS = 16  # idents and sign-offs are short
 QUESTION_HEADING_WORDS = 10  # a line of its own that asks this little is a section heading
@@ -271,7 +281,10 @@ def _is_boilerplate(text: str) -> bool:
     return bool(
         _BOILERPLATE.match(text)
         or _BOILERPLATE_ANYWHERE.search(text)
-        or (_BROADCAST.match(text) and len(text.split()) <= _BROADCAST_WORDS)
+        or (
+            (_BROADCAST.match(text) or _BROADCAST_NAMED.match(text))
+            and len(text.split()) <= _BROADCAST_WORDS
+        )
     )
 
 

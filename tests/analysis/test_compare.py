@@ -320,3 +320,75 @@ def test_a_year_since_which_is_not_the_year_in_which() -> None:
 )
 def test_a_former_holder_and_the_holder_are_two_posts(first: str, second: str) -> None:
     assert "entity" not in _kinds(first, second)
+
+
+def test_the_figure_left_once_the_others_pair_up_is_compared() -> None:
+    kinds = _kinds(
+        "It was travelling at about 35 mph, below the 50 mph limit, the company said.",
+        "The company said the train was doing about 45 mph, under the 50 mph limit.",
+    )
+    assert kinds == {"number": "35 mph vs 45 mph"}
+
+
+def test_a_part_of_a_whole_counts_what_the_whole_does() -> None:
+    kinds = _kinds(
+        "Cracks were found in three of the bridge's five piers.",
+        "Two of its five piers are affected, the report says.",
+    )
+    assert kinds == {"number": "three vs Two"}
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "“A common thief hiding behind a flag” was how Interior Minister Bellan Iskra described "
+        "him.",
+        "In a statement, Interior Minister Bellan Iskra hit back, calling him “a common thief "
+        "hiding behind a flag.”",
+    ],
+)
+def test_words_credited_by_calling_or_describing_have_a_speaker(second: str) -> None:
+    first = (
+        "President Anselm Korvath defended the raid in a statement, calling Solt “a common "
+        "thief hiding behind a flag.”"
+    )
+    assert set(_kinds(first, second)) == {"attribution"}
+
+
+def test_two_named_speakers_from_one_country_are_two_people() -> None:
+    kinds = _kinds(
+        "“We will not be lectured,” Tarvoshi President Anselm Korvath said.",
+        "“We will not be lectured,” Tarvoshi Interior Minister Bellan Iskra said.",
+    )
+    assert set(kinds) == {"attribution"}
+
+
+def test_a_post_after_a_date_is_still_read() -> None:
+    kinds = _kinds(
+        "Lioba Fenwright, a spokeswoman for Hallvard, said the vote would come in late July.",
+        "The vote will come before its recess in late July, said Marit Ostendorf, Hallvard's "
+        "spokeswoman.",
+    )
+    assert kinds == {
+        "entity": "Lioba Fenwright vs Marit Ostendorf, each named as a spokeswoman for Hallvard"
+    }
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["The jet had 186 passengers and crew aboard.", "More than 180 people were on board."],
+)
+def test_two_counts_that_add_up_to_the_others_total_agree(second: str) -> None:
+    first = "The jet had 179 passengers and seven crew on board, the airline said."
+    assert _kinds(first, second) == {} and _kinds(second, first) == {}
+    assert _kinds(first, "The jet had 196 passengers and crew aboard.") == {"number": "179 vs 196"}
+
+
+def test_decades_are_years() -> None:
+    assert (
+        _kinds(
+            "The captain, 54, has flown for the airline for 28 years.",
+            "The captain has been with the airline for almost three decades.",
+        )
+        == {}
+    )

@@ -28,6 +28,10 @@ def _one(text: str) -> Quantity:
         ("3.5 million people", "3,500,000 people"),
         ("50 mph", "80 km/h"),
         ("Last July", "in July 2025"),
+        ("about 6,500 staff", "around 6,000 staff"),
+        ("up to 70 km/h", "up to 70 km/h"),
+        ("at least 20 ships", "more than 20 ships"),
+        ("nearly 100 firefighters", "almost 95 firefighters"),
     ],
 )
 def test_it_finds_these_quantities_compatible(first: str, second: str) -> None:
@@ -46,6 +50,10 @@ def test_it_finds_these_quantities_compatible(first: str, second: str) -> None:
         ("nearly 100 firefighters", "120 firefighters"),
         ("4.5%", "3.5%"),
         ("60 kilometres", "70 kilometres"),
+        ("about 6,500 staff", "about 5,600 staff"),
+        ("about 35 mph", "about 45 mph"),
+        ("up to 70 km/h", "up to 60 km/h"),
+        ("at least 20 dead", "at least 24 dead"),
     ],
 )
 def test_it_finds_these_quantities_in_conflict(first: str, second: str) -> None:
@@ -59,6 +67,15 @@ def test_it_reads_kinds_units_and_what_is_counted() -> None:
     assert _one("The blockade began in 1962.").kind == "date"
     assert _one("on Tuesday, at dawn").kind == "weekday"
     assert _one("$2.5 billion").kind == "money"
+    assert find_quantities("three of the bridge's five piers")[0].noun == "piers"
+    assert find_quantities("Two of its 5 piers")[0].noun == "piers"
+    assert [q.hedge for q in find_quantities("up to 70, at least 3, about 9, nearly 8, 4")] == [
+        "upper",
+        "lower",
+        "about",
+        "nearly",
+        "",
+    ]
 
 
 def test_it_ignores_words_that_only_look_like_numbers() -> None:

@@ -108,7 +108,13 @@ def test_it_marks_a_bulletins_station_ident_and_sign_off_as_boilerplate() -> Non
         "This is Kestle Sound, and here's the news at noon.\n\n"
         "That's Kestle Sound news; we're back at one.\n\n"
         "This is bad news for the town, the mayor said.\n\n"
-        "That's the best news the ward has had; more beds open in May."
+        "That's the best news the ward has had; more beds open in May.\n\n"
+        "Good evening, and welcome to Harbour Tonight on Skerrin Television.\n\n"
+        "This is Odile Marsh for Harbour Tonight, at the quayside.\n\n"
+        "That's Harbour Tonight from Skerrin Television; we're back at ten.\n\n"
+        "Get our Weekend Reads newsletter every Saturday.\n\n"
+        "This is Kestle for Europe, the minister said.\n\n"
+        "Welcome to Brackenford, the sign at the bridge says."
     )
     assert [kind for kind, _ in _kinds(body)] == [
         "boilerplate",
@@ -117,6 +123,12 @@ def test_it_marks_a_bulletins_station_ident_and_sign_off_as_boilerplate() -> Non
         "boilerplate",
         "boilerplate",
         "boilerplate",
+        "boilerplate",
+        "boilerplate",
+        "boilerplate",
+        "boilerplate",
+        "statement",
+        "statement",
         "boilerplate",
         "boilerplate",
         "boilerplate",
