@@ -77,6 +77,7 @@ _UNITS: dict[str, tuple[QuantityKind, str, float]] = {
     "pounds": ("money", "£", 1.0),
 }  # fmt: skip
 WHEN_KINDS = frozenset({"date", "weekday", "time"})
+ESTIMATE_SPREAD = 0.1  # "about 100" may be 90 to 110, "nearly 100" 90 to 100
 HEDGED_AGREEMENT = 0.1  # two estimates ("about", "nearly") of one value differ by at most this
 SPAN_WORDS = frozenset({"since", "until", "till", "from", "by", "before", "after"})
 _CURRENCY_SIGNS = {"$": "$", "us$": "$", "€": "€", "£": "£", "¥": "¥"}
@@ -181,7 +182,7 @@ def _same_hedged_value(first: Quantity, second: Quantity, tolerance: float) -> b
 def written_value(quantity: Quantity) -> float:
     """The value as written before its hedge widened it ("at least 20": 20)."""
     if quantity.hedge == "about":
-        return (quantity.low / 0.9 + quantity.high / 1.1) / 2
+        return (quantity.low / (1 - ESTIMATE_SPREAD) + quantity.high / (1 + ESTIMATE_SPREAD)) / 2
     return quantity.low if quantity.hedge == "lower" else quantity.high
 
 
@@ -214,9 +215,9 @@ def _bounds(
         if phrase in _UPPER_BOUND:
             return -math.inf, high, "upper"
         if phrase in _NEARLY:
-            return low * 0.9, high, "nearly"
+            return low * (1 - ESTIMATE_SPREAD), high, "nearly"
         if phrase in _ABOUT:
-            return low * 0.9, high * 1.1, "about"
+            return low * (1 - ESTIMATE_SPREAD), high * (1 + ESTIMATE_SPREAD), "about"
     return low, high, ""
 
 

@@ -249,11 +249,9 @@ def _figure_votes(
         return 0
     sentences = scorer.sentences
     mine, theirs = list(article_sentences[first]), list(article_sentences[second])
-    closest = _vectors(scorer, mine) @ _vectors(scorer, theirs).T
-    near_third = (
-        _vectors(scorer, third)
-        @ np.concatenate([_vectors(scorer, mine), _vectors(scorer, theirs)]).T
-    )
+    vectors_mine, vectors_theirs = _vectors(scorer, mine), _vectors(scorer, theirs)
+    closest = vectors_mine @ vectors_theirs.T
+    near_third = _vectors(scorer, third) @ np.concatenate([vectors_mine, vectors_theirs]).T
     pairs = [
         (row, column)
         for row, column in enumerate(closest.argmax(axis=1).tolist())
