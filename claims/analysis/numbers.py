@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,6 +36,7 @@ _SCALES = {
     "hundred": 100.0, "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
     "mln": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
 }  # fmt: skip
+_WORD_SCALES = ("hundred", "thousand", "million", "billion")
 _FRACTIONS = {
     "half": 50.0, "third": 100 / 3, "thirds": 100 / 3, "quarter": 25.0, "quarters": 25.0,
     "fifth": 20.0, "fifths": 20.0, "tenth": 10.0, "tenths": 10.0,
@@ -78,11 +80,17 @@ _UNITS: dict[str, tuple[QuantityKind, str, float]] = {
 }  # fmt: skip
 WHEN_KINDS = frozenset({"date", "weekday", "time"})
 ESTIMATE_SPREAD = 0.1  # "about 100" may be 90 to 110, "nearly 100" 90 to 100
-HEDGED_AGREEMENT = 0.1  # two estimates ("about", "nearly") of one value differ by at most this
+HEDGED_AGREEMENT = 0.1  # two values hedged alike ("about", "at least") differ by at most this
 SPAN_WORDS = frozenset({"since", "until", "till", "from", "by", "before", "after"})
 _CURRENCY_SIGNS = {"$": "$", "us$": "$", "€": "€", "£": "£", "¥": "¥"}
-_LOWER_BOUND = {"at least", "more than", "over", "above", "upwards of", "in excess of"}
-_UPPER_BOUND = {"at most", "up to", "fewer than", "less than", "under", "below", "no more than"}
+_LOWER_BOUND = {
+    "at least", "more than", "over", "above", "upwards of", "in excess of", "no fewer than",
+    "no less than", "not less than",
+}  # fmt: skip
+_UPPER_BOUND = {
+    "at most", "up to", "fewer than", "less than", "under", "below", "no more than",
+    "not more than", "within",
+}  # fmt: skip
 _NEARLY = {"nearly", "almost", "just under", "close to"}
 _ABOUT = {"about", "around", "roughly", "approximately", "some", "an estimated", "estimated"}
 _SKIP_AFTER = {"of", "its", "the", "their", "his", "her", "our", "those", "these", "them", "whom"}
@@ -169,14 +177,12 @@ def compatible(first: Quantity, second: Quantity) -> bool:
 
 
 def _same_hedged_value(first: Quantity, second: Quantity, tolerance: float) -> bool:
-    """Two values hedged the same way agree when the values written agree: "up to 70 km/h" and
-    "up to 60 km/h" give two different ceilings, "about 6,500" and "about 5,600" two
-    different estimates (two estimates agree within a tenth: "about 6,500" and "about
-    6,000")."""
+    """Two values hedged the same way agree when the values written agree within a tenth:
+    "up to 70 km/h" and "up to 60 km/h" give two different ceilings, "about 6,500" and "about
+    5,600" two different estimates, "at least 20" and "at least 24" two floors; "about 6,500"
+    and "about 6,000" are one estimate, "at least 412" and "more than 400" one floor, rounded."""
     a, b = written_value(first), written_value(second)
-    if first.hedge in {"about", "nearly"}:
-        tolerance = max(tolerance, HEDGED_AGREEMENT * max(abs(a), abs(b)))
-    return abs(a - b) <= tolerance
+    return abs(a - b) <= max(tolerance, HEDGED_AGREEMENT * max(abs(a), abs(b)))
 
 
 def written_value(quantity: Quantity) -> float:
@@ -227,18 +233,23 @@ def _number_at(tokens: list[_Token], index: int) -> tuple[float, int, bool] | No
     if token.text[0].isdigit():
         value = float(token.text.replace(",", ""))
         return value, index + 1, False
-    if token.lower not in _SMALL or token.lower in {"a", "an", "no"}:
+    scaled = token.lower in {"a", "an"} and _next_is(tokens, index, _WORD_SCALES)
+    if not scaled and (token.lower not in _SMALL or token.lower in {"a", "an", "no"}):
         return _word_fraction_at(tokens, index)
-    total, current, cursor = 0.0, 0.0, index
+    total, current, cursor = 0.0, 0.0, index + scaled  # "a hundred": the scale counts one
     while cursor < len(tokens):
         word = tokens[cursor].lower
-        if word in _SMALL and word not in {"a", "an", "no"}:
+        if word in NUMBER_WORDS:
             current += _SMALL[word]
-        elif word in {"hundred", "thousand", "million", "billion"} and cursor > index:
+        elif word in _WORD_SCALES and cursor > index:
             current = max(current, 1.0) * _SCALES[word]
             if word != "hundred":
                 total, current = total + current, 0.0
-        elif word == "-" or (word == "and" and _next_is_number_word(tokens, cursor)):
+        elif word == "-" or (
+            word == "and"  # "a hundred and fifty", not "two and three"
+            and tokens[cursor - 1].lower in _WORD_SCALES
+            and _next_is(tokens, cursor, NUMBER_WORDS)
+        ):
             pass
         else:
             break
@@ -246,8 +257,8 @@ def _number_at(tokens: list[_Token], index: int) -> tuple[float, int, bool] | No
     return total + current, cursor, True
 
 
-def _next_is_number_word(tokens: list[_Token], index: int) -> bool:
-    return index + 1 < len(tokens) and tokens[index + 1].lower in _SMALL
+def _next_is(tokens: list[_Token], index: int, words: Collection[str]) -> bool:
+    return index + 1 < len(tokens) and tokens[index + 1].lower in words
 
 
 def _word_fraction_at(tokens: list[_Token], index: int) -> tuple[float, int, bool] | None:
@@ -280,7 +291,10 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     if number is None:
         return None
     value, cursor, in_words = number
-    if in_words and value in {0.0, 1.0} and not currency:
+    and_a_half = _and_a_half(tokens, cursor) and _measured(tokens, cursor + 3)
+    if and_a_half:  # "two and a half hours", "one and a half million"
+        value, cursor = value + 0.5, cursor + 3
+    elif in_words and value in {0.0, 1.0} and not currency:
         return _hour_and_a_half(tokens, index, cursor, sentence)
     precision = 0.0
     while cursor < len(tokens) and tokens[cursor].lower in {"dozen"}:
@@ -356,14 +370,19 @@ def _and_a_half(tokens: list[_Token], index: int) -> bool:
     return words == ["and", "a", "half"]
 
 
+def _measured(tokens: list[_Token], index: int) -> bool:
+    """A scale or unit word stands at tokens[index] ("million", "hours", "km")."""
+    return index < len(tokens) and (tokens[index].lower in _SCALES or tokens[index].lower in _UNITS)
+
+
 def _hour_and_a_half(
     tokens: list[_Token], index: int, cursor: int, sentence: str
 ) -> tuple[Quantity, int] | None:
-    """ "an hour and a half", "one day": a single unit written in words."""
+    """ "an hour and a half", "one day", "a mile and a half": one unit written in words."""
     if cursor >= len(tokens) or tokens[cursor].lower not in _UNITS:
         return None
     kind, unit, factor = _UNITS[tokens[cursor].lower]
-    if kind != "duration":
+    if kind not in {"duration", "measure"}:
         return None
     value = factor
     cursor += 1
@@ -390,15 +409,9 @@ def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
         return None  # "the third truce": an ordinal
     if fraction_word == "half" and index > 0 and tokens[index - 1].lower == "and":
         return None
-    following = [token.lower for token in tokens[cursor + 1 : cursor + 3]]
-    if fraction_word == "half" and len(following) == 2 and following[0] in {"a", "an"}:
-        unit = _UNITS.get(following[1])
-        if unit and unit[0] == "duration":  # "half an hour"
-            start, end = tokens[index].start, tokens[cursor + 2].end
-            value = 0.5 * unit[2]
-            return Quantity(unit[0], unit[1], value, value, sentence[start:end], start, end), (
-                cursor + 3
-            )
+    part = _part_of_a_unit(tokens, index, cursor, count * _FRACTIONS[fraction_word], sentence)
+    if part:
+        return part
     after = tokens[cursor + 1].lower if cursor + 1 < len(tokens) else ""
     if fraction_word in {"second", "fifth"} and after not in {"of"}:
         return None
@@ -409,6 +422,39 @@ def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     return Quantity(
         "percent", "%", low, high, sentence[start:end], start, end, noun, hedge=hedge
     ), cursor + 1
+
+
+def _part_of_a_unit(
+    tokens: list[_Token], index: int, cursor: int, percent: float, sentence: str
+) -> tuple[Quantity, int] | None:
+    """A fraction of one unit or scale: "half an hour", "three-quarters of an hour", "a
+    quarter of a mile", "half a million" (tokens[cursor] is the fraction word)."""
+    following = [token.lower for token in tokens[cursor + 1 : cursor + 4]]
+    if following[:1] == ["of"]:
+        following = following[1:]
+    if following[:1] == ["-"] and _UNITS.get(following[1] if len(following) > 1 else ""):
+        following[0] = "a"  # "a half-hour delay"
+    if len(following) < 2 or following[0] not in {"a", "an"}:
+        return None
+    word = following[1]
+    last = cursor + (3 if tokens[cursor + 1].lower == "of" else 2)
+    start, end = tokens[index].start, tokens[last].end
+    if word in {"dozen", "thousand", "million", "billion"}:
+        value = percent / 100 * (12.0 if word == "dozen" else _SCALES[word])
+        low, high, hedge = _bounds(tokens, index, value, value)
+        kind: QuantityKind = "count"
+        noun = _noun_after(tokens, last + 1)
+        return Quantity(
+            kind, "", low, high, sentence[start:end], start, end, noun, hedge=hedge
+        ), last + 1
+    unit = _UNITS.get(word)
+    if unit is None or unit[0] not in {"duration", "measure"}:
+        return None
+    value = percent / 100 * unit[2]
+    low, high, hedge = _bounds(tokens, index, value, value)
+    return Quantity(
+        unit[0], unit[1], low, high, sentence[start:end], start, end, hedge=hedge
+    ), last + 1
 
 
 def _looks_like_year(tokens: list[_Token], index: int, value: float) -> bool:

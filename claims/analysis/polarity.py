@@ -61,7 +61,10 @@ for _group, _entry in enumerate(_OPPOSITES_TEXT.split(";")):
     _POLE |= {word: (_group, 1) for word in _positive.split()}
     _POLE |= {word: (_group, -1) for word in _negative.split()}
 _ADJECTIVE_BEFORE = {"close": {"to", "by"}, "open": {"to"}}  # "close to 100", "open to offers"
-_CLAUSE = re.compile(r"[,;:.!?()]| and | but | while | although | whereas ")
+_CLAUSE = re.compile(
+    r"[,;:.!?()]| and | but | while | although | whereas | once | after | before | when | if "
+    r"| unless | because "
+)  # a negation reaches no further: "cannot hold office once he is released"
 
 
 def poles(text: str) -> dict[int, int]:

@@ -27,7 +27,7 @@ _POSTS_TEXT = (
     "editor founder owner ceo coordinator administrator dean commander warden treasurer clerk "
     "registrar controller supervisor foreman organiser organizer adviser advisor engineer "
     "surgeon chancellor provost rector pastor vicar bishop ambassador envoy negotiator master "
-    "general"
+    "general investigator"
 )
 POSTS = frozenset(_POSTS_TEXT.split())
 _SAME_POST = {"spokeswoman": "spokesman", "spokesperson": "spokesman", "councilor": "councillor",
@@ -43,6 +43,7 @@ _ANOTHER_HOLDER_TEXT = (
 )
 _ANOTHER_HOLDER = frozenset(_ANOTHER_HOLDER_TEXT.split())  # a post another's than the plain one
 _NEUTRAL = frozenset(["current", "present", "sitting", "serving"])
+_TOP = frozenset(["chief", "lead", "head", "senior"])  # "lead investigator" = "chief investigator"
 _NOT_IN_POSTS_TEXT = (
     "both all each every another other two said says told to by according and or as"
 )
@@ -163,8 +164,8 @@ def same_post(first: Holder, second: Holder) -> bool:
         return False
     if first.owner and second.owner and not first.owner & second.owner:
         return first.named != second.named  # "the operator" may be "Skerrin Valley Rail"
-    a = set(first.title[:-1]) - _NEUTRAL
-    b = set(second.title[:-1]) - _NEUTRAL
+    a = {"chief" if word in _TOP else word for word in first.title[:-1]} - _NEUTRAL
+    b = {"chief" if word in _TOP else word for word in second.title[:-1]} - _NEUTRAL
     if (a ^ b) & _ANOTHER_HOLDER:
         return False  # "former president" is not the president
     return a <= b | second.owner or b <= a | first.owner

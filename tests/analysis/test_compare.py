@@ -289,6 +289,10 @@ def test_opposite_words_are_a_negation_conflict(first: str, second: str) -> None
         ("The line will stay suspended until Monday.", "Services will resume on Monday."),
         ("The library will close on March 3.", "The library will not close until March 3."),
         ("The fire brought prices close to record levels.", "Prices opened higher."),
+        (
+            "For ten years after he is released, he may not hold office.",
+            "He cannot hold office for a decade once he is released.",
+        ),
     ],
 )
 def test_the_same_side_said_two_ways_is_not_a_negation_conflict(first: str, second: str) -> None:
@@ -392,3 +396,13 @@ def test_decades_are_years() -> None:
         )
         == {}
     )
+
+
+def test_a_lead_and_a_chief_investigator_are_one_post() -> None:
+    kinds = _kinds(
+        "Both recorders were found, said Ines Vardy, the board's lead investigator.",
+        "Tomas Quell, the Air Safety Board's chief investigator, said both recorders were found.",
+    )
+    assert kinds == {
+        "entity": "Ines Vardy vs Tomas Quell, each named as the Air Safety Board's chief investigator"
+    }

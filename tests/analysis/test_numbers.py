@@ -32,6 +32,16 @@ def _one(text: str) -> Quantity:
         ("up to 70 km/h", "up to 70 km/h"),
         ("at least 20 ships", "more than 20 ships"),
         ("nearly 100 firefighters", "almost 95 firefighters"),
+        ("at least 412 people", "more than 400 people"),
+        ("no fewer than 140 operations", "143 operations"),
+        ("within ten minutes", "eight minutes"),
+        ("three-quarters of an hour", "45 minutes"),
+        ("a quarter of an hour", "15 minutes"),
+        ("two and a half hours", "150 minutes"),
+        ("half a million people", "500,000 people"),
+        ("more than a hundred and forty operations", "143 operations"),
+        ("half a dozen boats", "six boats"),
+        ("a mile and a half", "2.4 km"),
     ],
 )
 def test_it_finds_these_quantities_compatible(first: str, second: str) -> None:
@@ -54,6 +64,9 @@ def test_it_finds_these_quantities_compatible(first: str, second: str) -> None:
         ("about 35 mph", "about 45 mph"),
         ("up to 70 km/h", "up to 60 km/h"),
         ("at least 20 dead", "at least 24 dead"),
+        ("no more than 40 homes", "46 homes"),
+        ("three-quarters of an hour", "an hour"),
+        ("two and a half hours", "two hours"),
     ],
 )
 def test_it_finds_these_quantities_in_conflict(first: str, second: str) -> None:
@@ -131,3 +144,16 @@ def test_a_number_alone_is_not_a_time(text: str) -> None:
 def test_an_ordinal_is_not_a_fraction() -> None:
     assert find_quantities("This is the third truce since April.")[0].kind == "date"
     assert _one("a third of the buildings").kind == "percent"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("two and three boats", [2.0, 3.0]),  # two numbers, not five
+        ("a hundred and fifty boats", [150.0]),
+        ("two thousand and five boats", [2005.0]),
+        ("a half-hour delay", [30.0]),
+    ],
+)
+def test_it_reads_where_a_number_written_in_words_ends(text: str, found: list[float]) -> None:
+    assert [quantity.value for quantity in find_quantities(text)] == found
