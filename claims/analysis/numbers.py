@@ -80,7 +80,7 @@ _UNITS: dict[str, tuple[QuantityKind, str, float]] = {
 }  # fmt: skip
 WHEN_KINDS = frozenset({"date", "weekday", "time"})
 ESTIMATE_SPREAD = 0.1  # "about 100" may be 90 to 110, "nearly 100" 90 to 100
-HEDGED_AGREEMENT = 0.1  # two values hedged alike ("about", "at least") differ by at most this
+HEDGED_AGREEMENT = 0.1  # two estimates ("about", "nearly") of one value differ by at most this
 SPAN_WORDS = frozenset({"since", "until", "till", "from", "by", "before", "after"})
 _CURRENCY_SIGNS = {"$": "$", "us$": "$", "€": "€", "£": "£", "¥": "¥"}
 _LOWER_BOUND = {
@@ -177,12 +177,27 @@ def compatible(first: Quantity, second: Quantity) -> bool:
 
 
 def _same_hedged_value(first: Quantity, second: Quantity, tolerance: float) -> bool:
-    """Two values hedged the same way agree when the values written agree within a tenth:
-    "up to 70 km/h" and "up to 60 km/h" give two different ceilings, "about 6,500" and "about
-    5,600" two different estimates, "at least 20" and "at least 24" two floors; "about 6,500"
-    and "about 6,000" are one estimate, "at least 412" and "more than 400" one floor, rounded."""
+    """Two values hedged the same way agree when the values written agree: "up to 70 km/h" and
+    "up to 60 km/h" give two different ceilings, "at least 20" and "at least 24" two floors.
+    Two estimates agree within a tenth ("about 6,500" and "about 6,000", not "about 5,600"),
+    and so does a floor with the same floor rounded down ("more than 400" and "at least
+    412")."""
     a, b = written_value(first), written_value(second)
-    return abs(a - b) <= max(tolerance, HEDGED_AGREEMENT * max(abs(a), abs(b)))
+    near = abs(a - b) <= HEDGED_AGREEMENT * max(abs(a), abs(b))
+    if first.hedge in {"about", "nearly"} and near:
+        return True
+    if first.hedge == "lower" and near and _rounded_down(min(a, b), max(a, b)):
+        return True
+    return abs(a - b) <= tolerance
+
+
+def _rounded_down(rounded: float, value: float) -> bool:
+    """`rounded` is `value` with its last digits dropped to zeros: 400 for 412, 1,000 for
+    1,040; never the value itself."""
+    if rounded >= value or rounded <= 0 or not rounded.is_integer():
+        return False
+    step = 10 ** (len(str(int(rounded))) - len(str(int(rounded)).rstrip("0")))
+    return step > 1 and value // step * step == rounded
 
 
 def written_value(quantity: Quantity) -> float:

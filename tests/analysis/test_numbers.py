@@ -64,6 +64,8 @@ def test_it_finds_these_quantities_compatible(first: str, second: str) -> None:
         ("about 35 mph", "about 45 mph"),
         ("up to 70 km/h", "up to 60 km/h"),
         ("at least 20 dead", "at least 24 dead"),
+        ("more than 300 dead", "at least 412 dead"),  # rounded too far to be one floor
+        ("up to 70 km/h", "up to 65 km/h"),
         ("no more than 40 homes", "46 homes"),
         ("three-quarters of an hour", "an hour"),
         ("two and a half hours", "two hours"),
