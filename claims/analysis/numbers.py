@@ -80,6 +80,7 @@ _UNITS: dict[str, tuple[QuantityKind, str, float]] = {
 }  # fmt: skip
 WHEN_KINDS = frozenset({"date", "weekday", "time"})
 ESTIMATE_SPREAD = 0.1  # "about 100" may be 90 to 110, "nearly 100" 90 to 100
+PERCENT_SPREAD = 2.0  # points an estimated percentage may be off at least (`_bounds`)
 HEDGED_AGREEMENT = 0.1  # two estimates ("about", "nearly") of one value differ by at most this
 SPAN_WORDS = frozenset({"since", "until", "till", "from", "by", "before", "after"})
 _CURRENCY_SIGNS = {"$": "$", "us$": "$", "€": "€", "£": "£", "¥": "¥"}
@@ -203,7 +204,7 @@ def _rounded_down(rounded: float, value: float) -> bool:
 def written_value(quantity: Quantity) -> float:
     """The value as written before its hedge widened it ("at least 20": 20)."""
     if quantity.hedge == "about":
-        return (quantity.low / (1 - ESTIMATE_SPREAD) + quantity.high / (1 + ESTIMATE_SPREAD)) / 2
+        return (quantity.low + quantity.high) / 2  # the spread is even on both sides
     return quantity.low if quantity.hedge == "lower" else quantity.high
 
 
@@ -226,19 +227,28 @@ def _phrase_before(tokens: list[_Token], index: int, size: int) -> str:
 
 
 def _bounds(
-    tokens: list[_Token], index: int, low: float, high: float
+    tokens: list[_Token], index: int, low: float, high: float, *, percent: bool = False
 ) -> tuple[float, float, Hedge]:
-    """Widen [low, high] for "at least", "nearly", "about" written before tokens[index]."""
+    """Widen [low, high] for "at least", "nearly", "about" written before tokens[index]. An
+    estimate may be off by ESTIMATE_SPREAD of its value; a percentage's by that share of the
+    nearer end of the scale, and at least PERCENT_SPREAD points ("about 97%": 95 to 99, not 87
+    to 107; "about 40%": 36 to 44)."""
     for size in (3, 2, 1):
         phrase = _phrase_before(tokens, index, size)
         if phrase in _LOWER_BOUND:
             return low, math.inf, "lower"
         if phrase in _UPPER_BOUND:
             return -math.inf, high, "upper"
-        if phrase in _NEARLY:
-            return low * (1 - ESTIMATE_SPREAD), high, "nearly"
-        if phrase in _ABOUT:
-            return low * (1 - ESTIMATE_SPREAD), high * (1 + ESTIMATE_SPREAD), "about"
+        if phrase in _NEARLY or phrase in _ABOUT:
+            if percent:
+                value = (low + high) / 2
+                spread = max(PERCENT_SPREAD, ESTIMATE_SPREAD * min(value, 100 - value))
+                below, above = low - spread, high + spread
+            else:
+                below, above = low * (1 - ESTIMATE_SPREAD), high * (1 + ESTIMATE_SPREAD)
+            if phrase in _NEARLY:
+                return below, high, "nearly"
+            return below, above, "about"
     return low, high, ""
 
 
@@ -255,6 +265,9 @@ def _number_at(tokens: list[_Token], index: int) -> tuple[float, int, bool] | No
     while cursor < len(tokens):
         word = tokens[cursor].lower
         if word in NUMBER_WORDS:
+            below = current % 100
+            if below and not (below % 10 == 0 and below >= 20 and _SMALL[word] < 10):
+                break  # "twenty-five", "a hundred and five"; not "ten five-year-olds"
             current += _SMALL[word]
         elif word in _WORD_SCALES and cursor > index:
             current = max(current, 1.0) * _SCALES[word]
@@ -306,6 +319,9 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     if number is None:
         return None
     value, cursor, in_words = number
+    share = None if currency else _share_at(tokens, index, cursor, value, sentence)
+    if share:
+        return share
     and_a_half = _and_a_half(tokens, cursor) and _measured(tokens, cursor + 3)
     if and_a_half:  # "two and a half hours", "one and a half million"
         value, cursor = value + 0.5, cursor + 3
@@ -351,7 +367,9 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
             "date", "", year_code, year_code + 1231, sentence[token.start : end], token.start, end,
             parts=parts,
         ), start_index + 1  # fmt: skip
-    low, high, hedge = _bounds(tokens, start_index, value - precision, value + precision)
+    low, high, hedge = _bounds(
+        tokens, start_index, value - precision, value + precision, percent=kind == "percent"
+    )
     end = tokens[cursor - 1].end
     noun = _noun_after(tokens, cursor) if kind == "count" else ""
     return Quantity(
@@ -432,11 +450,35 @@ def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
         return None
     value = count * _FRACTIONS[fraction_word]
     start, end = tokens[index].start, tokens[cursor].end
-    low, high, hedge = _bounds(tokens, index, value, value)
+    low, high, hedge = _bounds(tokens, index, value, value, percent=True)
     noun = _noun_after(tokens, cursor + 1)
     return Quantity(
         "percent", "%", low, high, sentence[start:end], start, end, noun, hedge=hedge
     ), cursor + 1
+
+
+def _share_at(
+    tokens: list[_Token], index: int, cursor: int, value: float, sentence: str
+) -> tuple[Quantity, int] | None:
+    """ "four in five", "nine out of ten", "1 in 20" as a percent (tokens[index:cursor] is the
+    first number)."""
+    words = [token.lower for token in tokens[cursor : cursor + 2]]
+    link = 2 if words == ["out", "of"] else 1 if words[:1] == ["in"] else 0
+    if not link or cursor + link >= len(tokens):
+        return None
+    whole = _number_at(tokens, cursor + link)
+    if whole is None:
+        return None
+    total, end, _ = whole
+    if not (value < total <= 100) or _measured(tokens, end):
+        return None  # "2 in 90 minutes"
+    percent = 100 * value / total
+    low, high, hedge = _bounds(tokens, index, percent, percent, percent=True)
+    start, stop = tokens[index].start, tokens[end - 1].end
+    noun = _noun_after(tokens, end)
+    return Quantity(
+        "percent", "%", low, high, sentence[start:stop], start, stop, noun, hedge=hedge
+    ), end
 
 
 def _part_of_a_unit(

@@ -85,6 +85,7 @@ _BROADCAST_NAMED = re.compile(  # the same, naming the programme with no "news",
     r"(?:we['’]re|we['’]ll|we are|we will|back|more|good ?night|see you|join us|thanks)\b"
 )
 _BROADCAST_WORDS = 16  # idents and sign-offs are short
+_QUESTION_WORDS = frozenset(["what", "how", "why", "when", "where", "who", "which"])
 QUESTION_HEADING_WORDS = 10  # a line of its own that asks this little is a section heading
 _BOILERPLATE_PREFIX = re.compile(
     r"^(?:here['’]?s what (?:you need to know|we know(?: so far)?|to know)"
@@ -191,6 +192,8 @@ def _looks_like_heading(line: str) -> bool:
         return True
     if len(words) > 16:
         return False
+    if words[0].lower() in _QUESTION_WORDS:
+        return True  # "What to do if you think your child has measles", without a full stop
     content = [word for word in words if word.lower() not in _SMALL_WORDS]
     capitalised = sum(1 for word in content if word[:1].isupper() or word[:1].isdigit())
     return bool(content) and capitalised / len(content) >= 0.6

@@ -18,6 +18,7 @@ from claims.analysis.align import (
 )
 from claims.analysis.embed import EMBEDDING_DIMENSIONS, Embedder
 from claims.analysis.features import reported_content, sentence_info
+from claims.analysis.sources import Alignment, _derivation
 from claims.analysis.storycheck import load_story, score_story, seed_checks
 from claims.analysis.types import SentenceRef
 
@@ -195,6 +196,17 @@ def test_a_copy_that_leaves_sentences_out_is_the_copy(embedder: Embedder) -> Non
     articles = [ArticleText(1, shortened), ArticleText(2, FERRY_WIRE)]
     result = analyze(articles, embedder=embedder, entities=False)
     assert {article: d.derived_from_id for article, d in result.derived.items()} == {1: 2}
+
+
+@pytest.mark.parametrize(("closeness", "copied"), [(0.82, False), (0.93, True)])
+def test_a_copy_restates_its_original_closely(closeness: float, copied: bool) -> None:
+    """Four of a six-sentence bulletin's sentences aligned in order with the wire's: a rewrite
+    when they restate them closely (the annotated rewrites: 0.905 and up), not when they state
+    the same facts in the bulletin's own words (0.82)."""
+    alignment = Alignment(first=1, second=2, ordered=4, first_size=24, second_size=6,
+                          closeness=closeness)  # fmt: skip
+    found = _derivation(alignment, {1: [], 2: []}, PairScorer([]), {}, order=[1, 2])
+    assert (found is not None and found.article_id == 2) == copied
 
 
 def test_re_analysis_carries_reviews_over() -> None:
