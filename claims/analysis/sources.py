@@ -30,14 +30,15 @@ MIN_ALIGNED = 3
 PAIR_MATCH = 0.5  # paraphrase probability for two sentences to count as aligned
 PAIR_COSINE = 0.55  # only each sentence's closest counterpart above this is scored
 WITNESS_COSINE = 0.45  # a third article's sentence this close may say which figure is right
-REWRITE_CLOSENESS = 0.87
+REWRITE_CLOSENESS = 0.845
 """The mean cosine of a rewrite's aligned sentences to the original's at least: a rewrite
 restates its original sentence by sentence, an independent outlet that reports the same
 facts in the same order words them its own way. On the 26 annotated stories the rewrites'
-matched sentences averaged 0.905-0.966 (the seeds' 0.918); pairs of independent articles
-with three or more sentences aligned in order, 0.737-0.829 (a six-sentence TV bulletin
-aligned four of its sentences with the wire at 0.824 and was taken for its rewrite without
-this check)."""
+matched sentences averaged 0.905-0.966 (the seeds' 0.918; the engine test's rewrite, reworded
+clause by clause, 0.857); pairs of independent articles with three or more sentences aligned
+in order, 0.737-0.829 (a six-sentence TV bulletin aligned four of its sentences with the
+wire at 0.824 and was taken for its rewrite without this check). The limit is halfway
+between 0.829 and 0.857: a thin margin, set on few examples."""
 COVERAGE_MARGIN = 0.05  # an original has clearly more text of its own than its copy
 """A copy that leaves out two of an original's twenty sentences covers 0.1 more of itself than
 of the original; every rewrite among the 20 annotated stories dropped one to four (session 8:
