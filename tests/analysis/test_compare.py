@@ -403,6 +403,5 @@ def test_a_lead_and_a_chief_investigator_are_one_post() -> None:
         "Both recorders were found, said Ines Vardy, the board's lead investigator.",
         "Tomas Quell, the Air Safety Board's chief investigator, said both recorders were found.",
     )
-    assert kinds == {
-        "entity": "Ines Vardy vs Tomas Quell, each named as the Air Safety Board's chief investigator"
-    }
+    named = "Ines Vardy vs Tomas Quell, each named as the Air Safety Board's chief investigator"
+    assert kinds == {"entity": named}

@@ -153,12 +153,12 @@ def test_a_short_question_on_a_line_of_its_own_is_a_heading() -> None:
 def test_a_line_that_opens_with_a_question_word_and_has_no_full_stop_is_a_heading() -> None:
     body = (
         "What to do if you think your child has a fever and a rash\n\n"
-        "What the council decided on Monday surprised the parents at the school gate.\n\n"
+        "What the council decided on Monday surprised the parents.\n\n"
         "Phone the surgery first."
     )
     assert _kinds(body) == [
         ("heading", "What to do if you think your child has a fever and a rash"),
-        ("statement", "What the council decided on Monday surprised the parents at the school gate."),
+        ("statement", "What the council decided on Monday surprised the parents."),
         ("statement", "Phone the surgery first."),
     ]
 
