@@ -442,13 +442,13 @@ def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
         return None  # "the third truce": an ordinal
     if fraction_word == "half" and index > 0 and tokens[index - 1].lower == "and":
         return None
-    part = _part_of_a_unit(tokens, index, cursor, count * _FRACTIONS[fraction_word], sentence)
+    value = count * _FRACTIONS[fraction_word]
+    part = _part_of_a_unit(tokens, index, cursor, value, sentence)
     if part:
         return part
     after = tokens[cursor + 1].lower if cursor + 1 < len(tokens) else ""
     if fraction_word in {"second", "fifth"} and after not in {"of"}:
         return None
-    value = count * _FRACTIONS[fraction_word]
     start, end = tokens[index].start, tokens[cursor].end
     low, high, hedge = _bounds(tokens, index, value, value, percent=True)
     noun = _noun_after(tokens, cursor + 1)
@@ -495,22 +495,19 @@ def _part_of_a_unit(
         return None
     word = following[1]
     last = cursor + (3 if tokens[cursor + 1].lower == "of" else 2)
-    start, end = tokens[index].start, tokens[last].end
+    kind: QuantityKind
     if word in {"dozen", "thousand", "million", "billion"}:
-        value = percent / 100 * (12.0 if word == "dozen" else _SCALES[word])
-        low, high, hedge = _bounds(tokens, index, value, value)
-        kind: QuantityKind = "count"
+        kind, unit, factor = "count", "", 12.0 if word == "dozen" else _SCALES[word]
         noun = _noun_after(tokens, last + 1)
-        return Quantity(
-            kind, "", low, high, sentence[start:end], start, end, noun, hedge=hedge
-        ), last + 1
-    unit = _UNITS.get(word)
-    if unit is None or unit[0] not in {"duration", "measure"}:
+    elif word in _UNITS and _UNITS[word][0] in {"duration", "measure"}:
+        (kind, unit, factor), noun = _UNITS[word], ""
+    else:
         return None
-    value = percent / 100 * unit[2]
+    value = percent / 100 * factor
     low, high, hedge = _bounds(tokens, index, value, value)
+    start, end = tokens[index].start, tokens[last].end
     return Quantity(
-        unit[0], unit[1], low, high, sentence[start:end], start, end, hedge=hedge
+        kind, unit, low, high, sentence[start:end], start, end, noun, hedge=hedge
     ), last + 1
 
 

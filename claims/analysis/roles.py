@@ -164,8 +164,13 @@ def same_post(first: Holder, second: Holder) -> bool:
         return False
     if first.owner and second.owner and not first.owner & second.owner:
         return first.named != second.named  # "the operator" may be "Skerrin Valley Rail"
-    a = {"chief" if word in _TOP else word for word in first.title[:-1]} - _NEUTRAL
-    b = {"chief" if word in _TOP else word for word in second.title[:-1]} - _NEUTRAL
+    a, b = _modifiers(first), _modifiers(second)
     if (a ^ b) & _ANOTHER_HOLDER:
         return False  # "former president" is not the president
     return a <= b | second.owner or b <= a | first.owner
+
+
+def _modifiers(holder: Holder) -> set[str]:
+    """The title's words before its main word, the top-post words read as one ("lead", "chief")
+    and the neutral ones ("current") left out."""
+    return {"chief" if word in _TOP else word for word in holder.title[:-1]} - _NEUTRAL

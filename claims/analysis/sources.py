@@ -54,7 +54,7 @@ class Alignment:
     ordered: int  # sentences aligned in order
     first_size: int
     second_size: int
-    closeness: float = 1.0  # mean cosine of the sentences matched
+    closeness: float  # mean cosine of the sentences matched
 
     @property
     def first_coverage(self) -> float:
