@@ -13,10 +13,18 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from claims.analysis.features import SentenceInfo, fold, negation_mismatch, stem
+from claims.analysis.features import (
+    SentenceInfo,
+    fold,
+    folded_words,
+    negation_mismatch,
+    negation_scope,
+    stem,
+)
 from claims.analysis.numbers import (
     Quantity,
     comparable,
@@ -398,10 +406,29 @@ def sound_key(name: str) -> str:
 def negation_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
     """One sentence denies what the other states ("not affected" / "affected"), or they state
     opposites ("will continue" / "will stop", `polarity`)."""
-    if negation_mismatch(first, second):
-        stated, denied = (second, first) if first.negated_words else (first, second)
+    denying, stating = (first, second) if first.negated_words else (second, first)
+    if negation_mismatch(first, second) and not _absence_named(denying, stating):
+        stated, denied = stating, denying
     elif opposed(poles(first.text), poles(second.text)):
         stated, denied = first, second
     else:
         return []
     return [Difference("negation", f"“{_short(stated.text, 60)}” vs “{_short(denied.text, 60)}”")]
+
+
+def _absence_named(denying: SentenceInfo, stating: SentenceInfo) -> bool:
+    """The denial the other sentence meets is only a "without", and the other sentence names
+    the same thing in the same words: "homes left without power" / "customers lost power" tell
+    of one absence. "without injury" still meets "were injured", and "without a prescription"
+    meets "with a prescription"."""
+    met = {word for word in denying.negated_words if word in stating.words}
+    if met & negation_scope(denying.text, ignoring={"without"}):
+        return False
+    written = folded_words(denying.text)
+    absent = {word for before, word in pairwise(written) if before == "without"}
+    said = folded_words(stating.text)
+    uses = [(position, word) for position, word in enumerate(said) if stem(word) in met]
+    return all(
+        word in absent and (position == 0 or said[position - 1] != "with")
+        for position, word in uses
+    )

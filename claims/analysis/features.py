@@ -150,17 +150,18 @@ def folded_words(text: str) -> list[str]:
     return [fold(match.group()) for match in _WORD.finditer(text)]
 
 
-def negation_scope(text: str) -> frozenset[str]:
+def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> frozenset[str]:
     """What each negation in the sentence denies: the word after "not", "no", "never",
     "denied", "declined" or a "-n't" verb, past adverbs and auxiliaries ("has not yet said"
     denies "said"), crudely stemmed; and the verb of a "to" that word governs ("has not
     agreed to reopen" denies "agreed" and "reopen"). A negation with "until" after it in its
-    clause denies nothing: "will not close until June 30" says when it closes."""
+    clause denies nothing: "will not close until June 30" says when it closes. Negations in
+    `ignoring` are passed over."""
     heads: set[str] = set()
     for clause in _CLAUSE_BREAK.split(text):
         words = folded_words(clause)
         for position, word in enumerate(words):
-            if not is_negation(word) or BOUNDED & set(words[position + 1 :]):
+            if not is_negation(word) or word in ignoring or BOUNDED & set(words[position + 1 :]):
                 continue  # "will not close until June 30" says when it closes
             for offset, following in enumerate(words[position + 1 :], start=position + 1):
                 if following in _SCOPE_ENDS:

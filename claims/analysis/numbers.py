@@ -150,9 +150,33 @@ def find_quantities(sentence: str) -> list[Quantity]:
         before = tokens[index - 1].lower if index > 0 else ""
         if quantity.kind in WHEN_KINDS and before in SPAN_WORDS:
             quantity = dataclasses.replace(quantity, relation=before)
+        elif quantity.kind in WHEN_KINDS and before == "on" and _telling_before(tokens, index - 1):
+            quantity = dataclasses.replace(quantity, relation="said")
         found.append(quantity)
         index = after
     return found
+
+
+_SAYING = frozenset(
+    {"said", "says", "announced", "confirmed", "added", "warned", "stated", "explained"}
+)
+_TELLING = frozenset({"told", "tells", "informed"})
+_WHEN_TOLD = frozenset({"late", "early", "only"})  # "said late on Monday"
+_REPORTED = frozenset({"it", "he", "she", "they", "we", "that", "this", "there"})
+
+
+def _telling_before(tokens: list[_Token], on: int) -> bool:
+    """tokens[on] ("on") dates when something was said, not what was said: "told reporters
+    on Wednesday", "said late on Monday"; not "said it closed on Monday"."""
+    before = [token.lower for token in tokens[max(0, on - 4) : on]]
+    while before and before[-1] in _WHEN_TOLD:
+        before.pop()
+    if before and before[-1] in _SAYING:
+        return True
+    for gap in range(1, 4):  # "told reporters", "told the Gazette", "told a news briefing"
+        if len(before) > gap and before[-1 - gap] in _TELLING:
+            return not _REPORTED & set(before[-gap:]) and all(w.isalpha() for w in before[-gap:])
+    return False
 
 
 def compatible(first: Quantity, second: Quantity) -> bool:
@@ -359,6 +383,9 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
             if kind == "duration" and _and_a_half(tokens, cursor):
                 value += 0.5 * factor
                 cursor += 3
+            cents = _cents_at(tokens, cursor) if kind == "money" and not precision else None
+            if cents:  # "fourteen dollars fifty"
+                value, cursor = value + cents[0], cents[1]
     if kind == "count" and not in_words and _looks_like_year(tokens, start_index, value):
         parts = (int(value), None, None)
         year_code = value * 10000
@@ -375,6 +402,31 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     return Quantity(
         kind, unit, low, high, sentence[token.start : end], token.start, end, noun, hedge=hedge
     ), cursor
+
+
+_CENT_WORDS = frozenset({"cents", "cent", "pence", "p"})
+_AFTER_CENTS = frozenset(
+    {"for", "a", "an", "per", "each", "apiece", "in", "on", "to", "and", "or", "the", "from",
+     "by", "with", "at"}
+)  # fmt: skip
+
+
+def _cents_at(tokens: list[_Token], index: int) -> tuple[float, int] | None:
+    """The cents after a sum written with a currency word: "fifty" in "fourteen dollars fifty
+    for each share", "50 cents" in "14 dollars 50 cents" (value in the currency, next index);
+    not a count that follows ("ten dollars 20 people")."""
+    number = _number_at(tokens, index) if index < len(tokens) else None
+    if number is None:
+        return None
+    cents, cursor, _ = number
+    if not (cents.is_integer() and 1 <= cents < 100):
+        return None
+    following = tokens[cursor] if cursor < len(tokens) else None
+    if following is not None and following.lower in _CENT_WORDS:
+        return cents / 100, cursor + 1
+    if following is None or not following.lower[0].isalnum() or following.lower in _AFTER_CENTS:
+        return cents / 100, cursor
+    return None
 
 
 def _hyphen_before(tokens: list[_Token], index: int, words: set[str]) -> bool:
@@ -422,8 +474,9 @@ def _hour_and_a_half(
     if _and_a_half(tokens, cursor):
         value += 0.5 * factor
         cursor += 3
+    low, high, hedge = _bounds(tokens, index, value, value)  # "just over a minute and a half"
     start, end = tokens[index].start, tokens[cursor - 1].end
-    return Quantity(kind, unit, value, value, sentence[start:end], start, end), cursor
+    return Quantity(kind, unit, low, high, sentence[start:end], start, end, hedge=hedge), cursor
 
 
 def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity, int] | None:

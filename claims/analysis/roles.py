@@ -2,10 +2,13 @@
 
 "Marta Ekholm, the depot manager, said ...", "according to depot manager Lars Bengtsson",
 "The school's head teacher, Paula Grieve, ...", "Chief Fire Officer Maren Holloran": each gives a
-`Holder` (the name and the post). Two sentences of one claim that give one post (the same title,
-and the same organisation when both say whose) to two different names disagree on who holds it:
-an `entity` conflict an editor must settle, or a spelling note when the names are two spellings of
-one ("Dalby" / "Dahlby").
+`Holder` (the name and the post). So does a post given by what a person becomes or does: "will
+become chief operating officer", "the chief operating officer will be ...", "led by Marta Quist"
+(the leader), "organised the protest" (the protest's organiser).
+
+Two sentences of one claim that give one post (the same title, and the same organisation when
+both say whose) to two different names disagree on who holds it: an `entity` conflict an editor
+must settle, or a spelling note when the names are two spellings of one ("Dalby" / "Dahlby").
 
 Only posts that one person holds at a time, or that are credited as a source ("a spokeswoman for
 the port"), are read: "a resident", "a witness" or "a nurse" are many people.
@@ -54,6 +57,33 @@ _AFTER_NAME = re.compile(  # "Marta Ekholm, the depot manager, said"
     rf"(?P<name>{_NAME}), (?P<post>(?:(?:the|a|an|its|their) )?[^,.;:]{{2,70}}?)"
     r"(?=,|\.|;| said| says| told| added| confirmed|$)"
 )
+_POST_WORD = rf"(?:{'|'.join(sorted(POSTS, key=len, reverse=True))})"
+_POST_PHRASE = (  # "chief operating officer of the combined airline", "the port's harbour master"
+    rf"(?:(?:the|a|an) )?(?:[\w'’-]+ ){{0,4}}?{_POST_WORD}"
+    rf"(?: (?:of|for|at) (?:the |its )?(?:[\w'’-]+ ?){{1,3}}?)?(?=[,.;:]| and | when | from |$)"
+)
+_BECOMES = re.compile(  # "Hendrika Moor, the operations director, will become chief ..."
+    rf"(?P<name>{_NAME})(?:, [^,]{{2,90}},|,)? (?:(?:will|would|is to|is set to) )?"
+    r"(?:become|becomes|became|be named|was named|has been named|is named|be appointed|"
+    r"was appointed|has been appointed|is appointed|take over as|takes over as|took over as|"
+    r"serve as|serves as|served as|[^,.;]{2,60}? as) "
+    rf"(?P<post>{_POST_PHRASE})"
+)
+_POST_IS = re.compile(  # "The combined airline's chief operating officer will be Hendrika Moor"
+    rf"(?P<post>(?:[\w'’-]+ ){{0,5}}?{_POST_WORD}) (?:will be|would be|is|was|has been) "
+    rf"(?P<name>{_NAME})(?=[,.;:]| and |$)",
+)
+_AGENT = {"led": "leader", "headed": "head", "organised": "organiser", "organized": "organiser",
+          "command": "leader", "leadership": "leader", "founded": "founder",
+          "chaired": "chairman"}  # fmt: skip
+_DONE_BY = re.compile(  # "led by Marta Quist", "under the command of Jonas Ferrell"
+    rf"\b(?:(?P<verb>led|headed|organised|organized|founded|chaired) by|under the "
+    rf"(?P<verb_>command|leadership) of) (?P<name>{_NAME})"
+)
+_DOES = re.compile(  # "Orla Castellane, a retired nurse, organised the protest"
+    rf"(?P<name>{_NAME})(?:, [^,]{{2,90}},)? (?P<verb>organised|organized|led|headed|founded|"
+    r"chaired) (?:the|a|an|its|their) (?P<thing>[a-z]+(?:-[a-z]+)?)"
+)
 _TOKEN = re.compile(r"[\w'’-]+|[,;:.()“”\"]")
 _NOT_NAMES_TEXT = (
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
@@ -83,6 +113,10 @@ def role_holders(text: str) -> tuple[Holder, ...]:
             found.append(holder)
         # not a name ("July, said Marit Ostendorf, ..."): look again inside what it took
         position = match.end() if holder else match.start() + 1
+    for given, post in _given_posts(text):
+        holder = _holder(given, post)
+        if holder and all((holder.name, holder.title) != (o.name, o.title) for o in found):
+            found.append(holder)
     words = _TOKEN.findall(text)
     for position, word in enumerate(words):
         if not _post_word(word):
@@ -94,9 +128,40 @@ def role_holders(text: str) -> tuple[Holder, ...]:
         while start > max(0, position - POST_WORDS) and _in_post(words[start - 1]):
             start -= 1
         holder = _holder(" ".join(name), " ".join(words[start : position + 1]))
-        if holder and all(holder.name != other.name for other in found):
+        if holder and all((holder.name, holder.title) != (o.name, o.title) for o in found):
             found.append(holder)
     return tuple(found)
+
+
+def _given_posts(text: str) -> list[tuple[str, str]]:
+    """(name, post) for a post given by what the sentence says a person does or becomes:
+    "Hendrika Moor will become chief operating officer", "the airline's chief operating
+    officer will be Hendrika Moor", "will run operations as chief operating officer", "led by
+    Marta Quist" or "under the command of Jonas Ferrell" (the leader), "organised by Orla
+    Castellane" or "Orla Castellane organised the protest" (the protest's organiser)."""
+    found: list[tuple[str, str]] = []
+    for pattern in (_BECOMES, _POST_IS):
+        found += [(m.group("name"), m.group("post")) for m in pattern.finditer(text)]
+    for match in _DONE_BY.finditer(text):
+        verb = match.group("verb") or match.group("verb_")
+        found.append((match.group("name"), _AGENT[fold(verb)]))
+    for match in _DOES.finditer(text):
+        agent = _AGENT[fold(match.group("verb"))]
+        found.append((match.group("name"), f"{agent} of the {match.group('thing')}"))
+    return [(name, post) for name, post in found if _whole_name(text, name)]
+
+
+def _whole_name(text: str, name: str) -> bool:
+    """`name` as found is the whole capitalised run, not the end or start of a longer one
+    ("Regional Mines Rescue Service")."""
+    for match in re.finditer(re.escape(name), text):
+        before = re.search(r"([\w'’-]+)\s*$", text[: match.start()])
+        after = re.match(r"\s*([\w'’-]+)", text[match.end() :])
+        if before and re.fullmatch(_NAME_WORD, before.group(1)):
+            return False
+        if after and re.fullmatch(_NAME_WORD, after.group(1)):
+            return False
+    return bool(name) and not any(fold(part) in NOT_NAMES for part in name.split())
 
 
 def _name_after(words: list[str], position: int) -> list[str]:

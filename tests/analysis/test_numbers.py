@@ -42,6 +42,9 @@ def _one(text: str) -> Quantity:
         ("more than a hundred and forty operations", "143 operations"),
         ("half a dozen boats", "six boats"),
         ("a mile and a half", "2.4 km"),
+        ("just over a minute and a half", "97 seconds"),
+        ("fourteen dollars fifty a share", "$14.50 a share"),
+        ("14 dollars 50 cents", "$14.50"),
     ],
 )
 def test_it_finds_these_quantities_compatible(first: str, second: str) -> None:
@@ -69,6 +72,8 @@ def test_it_finds_these_quantities_compatible(first: str, second: str) -> None:
         ("no more than 40 homes", "46 homes"),
         ("three-quarters of an hour", "an hour"),
         ("two and a half hours", "two hours"),
+        ("just under a minute and a half", "97 seconds"),
+        ("fourteen dollars fifty a share", "$14 a share"),
     ],
 )
 def test_it_finds_these_quantities_in_conflict(first: str, second: str) -> None:
@@ -159,3 +164,20 @@ def test_an_ordinal_is_not_a_fraction() -> None:
 )
 def test_it_reads_where_a_number_written_in_words_ends(text: str, found: list[float]) -> None:
     assert [quantity.value for quantity in find_quantities(text)] == found
+
+
+def test_the_cents_of_a_sum_in_words_do_not_take_a_count_that_follows() -> None:
+    assert [q.value for q in find_quantities("It cost ten dollars 20 people paid.")] == [10, 20]
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("Anna Berg, who runs the grid, told reporters on Wednesday.", "said"),
+        ("The company said late on Monday that it had closed the plant.", "said"),
+        ("The company said it closed the plant on Monday.", ""),
+        ("Deputies told residents it would close on Monday.", ""),
+    ],
+)
+def test_a_day_things_were_said_on_is_not_the_day_they_happened(text: str, relation: str) -> None:
+    assert _one(text).relation == relation
