@@ -24,6 +24,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import charset_normalizer
+import lxml.etree
+import lxml.html
 import trafilatura
 import yaml
 
@@ -891,14 +893,33 @@ def _extract_html(html: str, page_url: str) -> Any:
         return None
 
 
-def _html_body(text: str, draft: _Draft) -> list[str]:
+def _html_body(text: str, draft: _Draft, headlines: list[str]) -> list[str]:
     """trafilatura's lines as paragraphs separated by blank lines, without the headline: the
-    page title, or a longer headline that starts with it ("Flood explained: what happens
-    next" under the title "Flood explained"), which then becomes the title."""
+    page title, a longer headline that starts with it ("Flood explained: what happens next"
+    under the title "Flood explained"), or the page's own `<h1>` worded otherwise than its
+    title ("Flood: what happens next" under "Dunmarrow flood explained | Guides"). A headline
+    taken out becomes the title; the page's other title is kept as `page_title`."""
     paragraphs = [line.strip() for line in normalise_newlines(text).split("\n") if line.strip()]
-    if paragraphs and draft.title and _extends_title(paragraphs[0], draft.title):
+    if not paragraphs:
+        return []
+    first = paragraphs[0]
+    headline = draft.title and _extends_title(first, draft.title)
+    if not headline and any(_same_text(first, h1) for h1 in headlines):
+        headline = True
+        if draft.title and not _same_text(first, draft.title):
+            draft.metadata["page_title"] = draft.title
+    if headline:
         draft.title = paragraphs.pop(0)
     return "\n\n".join(paragraphs).split("\n")
+
+
+def _page_headlines(html: str) -> list[str]:
+    """The text of the page's `<h1>` elements (none when the markup cannot be read)."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    return [" ".join(h1.text_content().split()) for h1 in tree.iter("h1")]
 
 
 def _extends_title(line: str, title: str) -> bool:
@@ -939,7 +960,7 @@ def _parse_html(html: str, *, source: str, page_url: str) -> ParsedArticle:
             draft.metadata[name] = value
     if document.url and document.url != draft.url:
         draft.metadata["canonical_url"] = str(document.url)
-    body = _finish_body(_html_body(text, draft), draft)
+    body = _finish_body(_html_body(text, draft, _page_headlines(html)), draft)
     if len(body.split()) < _MIN_HTML_WORDS:
         raise _no_html_text_error(source)
     return _build(draft, source=source, body=body, encoding="utf-8")

@@ -75,6 +75,22 @@ def test_a_longer_headline_that_starts_with_the_page_title_is_the_title() -> Non
     assert article.body.startswith("The north quay reopened on Tuesday")
 
 
+def test_the_pages_own_headline_worded_otherwise_than_its_title_is_the_title() -> None:
+    page = (
+        "<html><head><title>The quay repairs explained | Harbour Guides</title>"
+        "<meta property='og:title' content='The quay repairs explained'></head><body>"
+        "<article><h1>North quay repairs: what closes and for how long</h1>"
+        "<p>The north quay reopened on Tuesday after a week of repairs, "
+        "the harbour authority said in a statement.</p>"
+        "<p>Ships queued outside the breakwater overnight waiting for berths.</p>"
+        "</article></body></html>"
+    )
+    article = parse_text(page, source="explainer.html", fmt="html")
+    assert article.title == "North quay repairs: what closes and for how long"
+    assert article.metadata["page_title"] == "The quay repairs explained"
+    assert article.body.startswith("The north quay reopened on Tuesday")
+
+
 def test_a_first_paragraph_that_only_starts_with_the_title_words_stays_in_the_body() -> None:
     page = (
         "<html><head><title>Quay</title></head><body><article>"
