@@ -54,6 +54,9 @@ unaffected intact undamaged untouched spared
 ;
 won win wins |
 lost lose loses
+;
+changed switched replaced altered |
+unchanged retained
 """
 _POLE: dict[str, tuple[int, int]] = {}  # word -> (group, +1 or -1)
 for _group, _entry in enumerate(_OPPOSITES_TEXT.split(";")):
