@@ -112,7 +112,9 @@ class Quantity:
     end: int
     noun: str = ""  # what is counted ("cubans", "people"), lowercased, may be empty
     parts: tuple[int | None, int | None, int | None] = (None, None, None)
-    relation: str = ""  # a date's or time's "since", "until", "by", ... ("" for "in", "on", "at")
+    # a date's or time's "since", "until", "by", ...; "said" for the day a source spoke ("told
+    # reporters on Wednesday"); "" for "in", "on", "at"
+    relation: str = ""
     hedge: Hedge = ""  # how the value is hedged: "at least 20", "up to 70", "nearly", "about"
     """Dates: (year, month, day). Times: (1 for p.m., 0 for a.m., None when unsaid; hour on a
     12-hour clock; minute); `low` and `high` are then minutes after 12 o'clock."""
