@@ -24,8 +24,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import charset_normalizer
-import lxml.etree
-import lxml.html
 import trafilatura
 import yaml
 
@@ -876,11 +874,23 @@ _HTML_EXTRA_FIELDS = (
 )
 
 
-def _extract_html(html: str, page_url: str) -> Any:
-    """Run trafilatura; returns its Document or None when nothing could be extracted."""
+def _load_html(html: str) -> Any:
+    """The page's tree as trafilatura parses it (None when the markup cannot be read), so that
+    its extraction and the headline check read one parse."""
+    try:
+        return trafilatura.load_html(html)
+    except Exception:  # lxml can fail on odd markup: treat it as "no text"
+        return None
+
+
+def _extract_html(tree: Any, page_url: str) -> Any:
+    """Run trafilatura on a parsed page; its Document or None when nothing could be
+    extracted."""
+    if tree is None:
+        return None
     try:
         return trafilatura.bare_extraction(
-            html,
+            tree,
             url=page_url or None,
             with_metadata=True,
             include_comments=False,
@@ -913,12 +923,8 @@ def _html_body(text: str, draft: _Draft, headlines: list[str]) -> list[str]:
     return "\n\n".join(paragraphs).split("\n")
 
 
-def _page_headlines(html: str) -> list[str]:
-    """The text of the page's `<h1>` elements (none when the markup cannot be read)."""
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return []
+def _page_headlines(tree: Any) -> list[str]:
+    """The text of the page's `<h1>` elements."""
     return [" ".join(h1.text_content().split()) for h1 in tree.iter("h1")]
 
 
@@ -940,7 +946,8 @@ def _no_html_text_error(source: str) -> IngestError:
 
 def _parse_html(html: str, *, source: str, page_url: str) -> ParsedArticle:
     """Main text and page metadata through trafilatura."""
-    document = _extract_html(html, page_url)
+    tree = _load_html(html)
+    document = _extract_html(tree, page_url)
     text = (getattr(document, "text", None) or "") if document is not None else ""
     if len(text.split()) < _MIN_HTML_WORDS:
         raise _no_html_text_error(source)
@@ -960,7 +967,7 @@ def _parse_html(html: str, *, source: str, page_url: str) -> ParsedArticle:
             draft.metadata[name] = value
     if document.url and document.url != draft.url:
         draft.metadata["canonical_url"] = str(document.url)
-    body = _finish_body(_html_body(text, draft, _page_headlines(html)), draft)
+    body = _finish_body(_html_body(text, draft, _page_headlines(tree)), draft)
     if len(body.split()) < _MIN_HTML_WORDS:
         raise _no_html_text_error(source)
     return _build(draft, source=source, body=body, encoding="utf-8")

@@ -26,6 +26,7 @@ from claims.analysis.features import (
     stem,
 )
 from claims.analysis.numbers import (
+    WHEN_KINDS,
     Quantity,
     comparable,
     compatible,
@@ -122,7 +123,7 @@ def clashing_quantities(
             continue
         if _in_a_sum(quantity, first, second):
             continue  # "179 passengers and seven crew" / "186 passengers and crew"
-        if quantity.kind in {"date", "weekday", "time"} and all(
+        if quantity.kind in WHEN_KINDS and all(
             any(
                 mine is not quantity and compatible(mine, other)
                 for mine in first
@@ -191,7 +192,7 @@ def _distance(first: float, second: float) -> float:
 
 
 def _same_thing(first: Quantity, second: Quantity) -> bool:
-    if first.kind in {"date", "weekday", "time"}:
+    if first.kind in WHEN_KINDS:
         return True
     a = {stem(word) for word in first.noun.split()}
     b = {stem(word) for word in second.noun.split()}
@@ -419,8 +420,9 @@ def negation_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differ
 def _absence_named(denying: SentenceInfo, stating: SentenceInfo) -> bool:
     """The denial the other sentence meets is only a "without", and the other sentence names
     the same thing in the same words: "homes left without power" / "customers lost power" tell
-    of one absence. "without injury" still meets "were injured", and "without a prescription"
-    meets "with a prescription"."""
+    of one absence. The thing in another form still meets the denial ("sold without
+    prescriptions" / "a prescription is needed"), and so does "with" it ("without a
+    prescription" / "only with a prescription")."""
     met = {word for word in denying.negated_words if word in stating.words}
     if met & negation_scope(denying.text, ignoring={"without"}):
         return False

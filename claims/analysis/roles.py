@@ -114,9 +114,7 @@ def role_holders(text: str) -> tuple[Holder, ...]:
         # not a name ("July, said Marit Ostendorf, ..."): look again inside what it took
         position = match.end() if holder else match.start() + 1
     for given, post in _given_posts(text):
-        holder = _holder(given, post)
-        if holder and all((holder.name, holder.title) != (o.name, o.title) for o in found):
-            found.append(holder)
+        _add_new(found, _holder(given, post))
     words = _TOKEN.findall(text)
     for position, word in enumerate(words):
         if not _post_word(word):
@@ -127,10 +125,14 @@ def role_holders(text: str) -> tuple[Holder, ...]:
         start = position
         while start > max(0, position - POST_WORDS) and _in_post(words[start - 1]):
             start -= 1
-        holder = _holder(" ".join(name), " ".join(words[start : position + 1]))
-        if holder and all((holder.name, holder.title) != (o.name, o.title) for o in found):
-            found.append(holder)
+        _add_new(found, _holder(" ".join(name), " ".join(words[start : position + 1])))
     return tuple(found)
+
+
+def _add_new(found: list[Holder], holder: Holder | None) -> None:
+    """Add a holder unless one with its name and title was found already."""
+    if holder and all((holder.name, holder.title) != (o.name, o.title) for o in found):
+        found.append(holder)
 
 
 def _given_posts(text: str) -> list[tuple[str, str]]:
