@@ -56,6 +56,13 @@ _TITLES_TEXT = (
 )
 _TITLES = frozenset(_TITLES_TEXT.split())
 QUOTE_RELATED = 0.3
+_ARTICLES = frozenset({"the", "a", "an"})
+_TOLD = frozenset({"told", "telling"})
+_CREDITING_VERBS = ("cited", "quoted", "contacted", "reported", "interviewed", "obtained", "seen")
+_CREDITED_BY = frozenset(
+    [("according", "to"), ("interview", "with"), ("speaking", "to"), ("spoke", "to")]
+    + [(verb, "by") for verb in _CREDITING_VERBS]
+)
 _NOT_INITIALS = frozenset({"of", "and", "the", "for", "&"})
 _NATIONS_TEXT = """
 american: us usa america unitedstates | british: uk britain unitedkingdom | chinese: china |
@@ -273,6 +280,8 @@ def name_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
         new = _name_part(b[j1:j2], j1 == 0)
         if not old or not new:
             continue
+        if _credited(a[:i1]) and _credited(b[:j1]):
+            continue  # "cited by the New York Times" / "contacted by The Associated Press"
         old_key, new_key = fold(" ".join(old)), fold(" ".join(new))
         if old_key in {fold(w) for w in b} or new_key in {fold(w) for w in a}:
             continue
@@ -341,6 +350,16 @@ def _same_pair(first: Difference, second: Difference) -> bool:
     """Two differences about the same two names (found once by word order, once by post)."""
     others = fold(" ".join(second.names))
     return all(_surname(name) in others for name in first.names)
+
+
+def _credited(before: list[str]) -> bool:
+    """The name after these words is the one a report is credited to or was given to: "cited
+    by (the)", "according to", "told (the)", "in an interview with". Two outlets or sources
+    for one fact are not two holders of one role."""
+    words = [fold(word) for word in before[-3:] if fold(word) not in _ARTICLES]
+    return bool(words) and (
+        words[-1] in _TOLD or (len(words) >= 2 and (words[-2], words[-1]) in _CREDITED_BY)
+    )
 
 
 def _raw_words(text: str) -> list[str]:

@@ -194,6 +194,23 @@ def test_another_name_in_the_same_role_is_still_an_entity_conflict() -> None:
     assert set(kinds) == {"entity"}
 
 
+def test_two_outlets_a_fact_was_credited_to_are_not_two_holders_of_a_role() -> None:
+    assert "entity" not in _kinds(
+        "The port has not given a figure for the losses, it told the Harbour Gazette.",
+        "The port has not given a figure for the losses, it told the Valley Courier.",
+    )
+    assert "entity" not in _kinds(
+        "Nine boats sank, according to an official cited by the Harbour Gazette.",
+        "Nine boats sank, according to an official contacted by the Valley Courier.",
+    )
+    # Without the credit, the same two names stand in one role
+    kinds = _kinds(
+        "The ferry was chartered by the Harbour Gazette.",
+        "The ferry was chartered by the Valley Courier.",
+    )
+    assert set(kinds) == {"entity"}
+
+
 def test_a_sentence_opener_is_not_a_speaker() -> None:
     kinds = _kinds(
         "However, Ivo Brandt, a harbour spokesman, said the crew had “an attitude problem”.",
