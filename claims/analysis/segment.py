@@ -266,7 +266,10 @@ def _pysbd_spans(unit: str) -> list[tuple[int, int]]:
 
 
 def _continues(unit: str, previous: tuple[int, int], start: int, end: int) -> bool:
-    """Whether a piece belongs to the sentence before it (an open quote, a lowercase tail)."""
+    """Whether a piece belongs to the sentence before it (an open quote, a lowercase tail, or
+    punctuation alone: pysbd can leave a closing quotation mark after a full stop on its own)."""
+    if not any(character.isalnum() for character in unit[start:end]):
+        return True
     text_so_far = unit[previous[0] : previous[1]]
     if _quote_open(text_so_far) and text_so_far.count(".") < _MAX_QUOTE_MERGE * 2:
         return True

@@ -64,6 +64,16 @@ def test_it_keeps_a_multi_sentence_quote_with_its_attribution() -> None:
     ]
 
 
+def test_a_closing_quotation_mark_stays_with_its_sentence() -> None:
+    body = 'The coach spoke last.\n"We will be back next season.\nThat\'s all."\nThe club agreed.'
+    assert _statements(body) == [
+        "The coach spoke last.",
+        '"We will be back next season.',
+        "That's all.\"",
+        "The club agreed.",
+    ]
+
+
 def test_it_keeps_abbreviations_inside_a_sentence() -> None:
     body = "The U.S. Army said 3.5 million people left on Jan. 5. Mr. Ortiz agreed."
     assert _statements(body) == [
