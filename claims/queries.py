@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
@@ -483,6 +483,8 @@ class ClaimPanel:
     def help(self) -> str:
         return STATUS_HELP[self.claim.status]
 
+    copied_wording: bool = False  # some of its articles share a copied passage (see below)
+
     @property
     def article_count(self) -> int:
         return len({item.sentence.article_id for item in self.sentences})
@@ -497,10 +499,19 @@ def claim_panel_load(claim: Claim) -> ClaimPanel:
     )
     sentences.sort(key=lambda s: (not s.article.ours, s.article_id, s.position))
     reviews = list(claim.reviews.order_by("-sequence"))
-    return _claim_panel(claim, sentences, reviews)
+    derived = dict(
+        Article.objects.filter(story_id=claim.story_id).values_list("id", "derived_from_id")
+    )
+    return _claim_panel(claim, sentences, reviews, derived)
 
 
-def _claim_panel(claim: Claim, sentences: list[Sentence], reviews: list[Review]) -> ClaimPanel:
+def _claim_panel(
+    claim: Claim,
+    sentences: list[Sentence],
+    reviews: list[Review],
+    derived_from: Mapping[int, int | None],
+) -> ClaimPanel:
+    """`derived_from`: every article of the story -> the article it is a rewrite of, or None."""
     in_conflict = {sid for conflict in claim.conflicts for sid in conflict.get("sentences", [])}
     return ClaimPanel(
         claim=claim,
@@ -510,7 +521,24 @@ def _claim_panel(claim: Claim, sentences: list[Sentence], reviews: list[Review])
         conflicts=conflict_views(claim, sentences),
         reviews=reviews,
         seen_before=seen_before(claim, sentences),
+        copied_wording=_copied_wording(claim, sentences, derived_from),
     )
+
+
+def _copied_wording(
+    claim: Claim, sentences: Sequence[Sentence], derived_from: Mapping[int, int | None]
+) -> bool:
+    """Whether the claim has fewer independent sources than its articles have originals: the
+    engine counts an article that copies a passage of another once with it, though neither is
+    a rewrite of the other."""
+    originals = set()
+    for sentence in sentences:
+        article, seen = sentence.article_id, set()
+        while (original := derived_from.get(article)) is not None and article not in seen:
+            seen.add(article)
+            article = original
+        originals.add(article)
+    return len(originals) > claim.independent_sources
 
 
 def conflict_views(claim: Claim, sentences: Sequence[Sentence]) -> list[ConflictView]:
@@ -800,7 +828,12 @@ def story_page_load(
         vectors = {s.pk: s.embedding for s in with_vectors}
         for member in members:
             member.embedding = vectors.get(member.pk)
-        panel = _claim_panel(selected, members, list(selected.reviews.order_by("-sequence")))
+        panel = _claim_panel(
+            selected,
+            members,
+            list(selected.reviews.order_by("-sequence")),
+            {article.pk: article.derived_from_id for article in articles},
+        )
 
     return StoryPage(
         story=story,

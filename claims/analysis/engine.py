@@ -44,7 +44,7 @@ from claims.analysis.features import sentence_info
 from claims.analysis.review import carry_over
 from claims.analysis.segment import segment
 from claims.analysis.side import gathered, lasting_pool
-from claims.analysis.sources import find_derived
+from claims.analysis.sources import find_sources
 from claims.analysis.status import build_claim
 from claims.analysis.types import (
     ArticleText,
@@ -131,10 +131,10 @@ def story_claims(
     report("align", 0, len(sentences))
     groups = group_claims(sentences, scorer)
     report("align", len(sentences), len(sentences))
-    derived = find_derived(
+    derived, copied = find_sources(
         article_sentences, scorer, {a.id: a.published for a in articles}, order=ids
     )
-    claims = [build_claim(group, sentences, derived) for group in groups]
+    claims = [build_claim(group, sentences, derived, copied) for group in groups]
     claims.sort(key=_claim_order(ids))
     report("compare", len(claims), len(claims))
     return claims, derived

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import cast
 
 from claims.analysis.align import StorySentence
@@ -26,15 +26,35 @@ def claim_status(conflicts: Sequence[Conflict], independent_sources: int) -> Cla
     return "corroborated" if independent_sources >= 2 else "single_source"
 
 
-def independent_sources(articles: set[int], derived: Mapping[int, Derivation]) -> int:
-    """How many originals stand behind these articles (a rewrite counts as its original)."""
-    return len({origin(article, derived) for article in articles})
+def independent_sources(
+    articles: set[int],
+    derived: Mapping[int, Derivation],
+    copied: Iterable[tuple[int, int]] = (),
+) -> int:
+    """How many originals stand behind these articles: a rewrite counts as its original, and
+    two articles joined by `copied` (pairs of article ids: one copied the other's sentence)
+    as one."""
+    parent = {origin(article, derived): origin(article, derived) for article in articles}
+
+    def root(source: int) -> int:
+        while parent[source] != source:
+            source = parent[source]
+        return source
+
+    for first, second in copied:
+        if first in articles and second in articles:
+            parent[root(origin(first, derived))] = root(origin(second, derived))
+    return len({root(source) for source in parent})
 
 
 def build_claim(
-    members: Sequence[int], sentences: Sequence[StorySentence], derived: Mapping[int, Derivation]
+    members: Sequence[int],
+    sentences: Sequence[StorySentence],
+    derived: Mapping[int, Derivation],
+    copied: Set[tuple[int, int]] = frozenset(),
 ) -> Claim:
-    """A claim from sentence indices: its conflicts, notes, sources and status."""
+    """A claim from sentence indices: its conflicts, notes, sources and status. `copied`
+    holds statement pairs (i < j) of copied passages (`sources.find_sources`)."""
     found: dict[tuple[str, str], set[SentenceRef]] = {}
     for position, i in enumerate(members):
         for j in members[position + 1 :]:
@@ -50,7 +70,13 @@ def build_claim(
     )
     notes = tuple(f"{kind}: {detail}" for kind, detail in found if kind not in CONFLICT_KINDS)
     refs = tuple(sorted(sentences[i].ref for i in members))
-    sources = independent_sources({ref.article_id for ref in refs}, derived)
+    copies = [
+        (sentences[i].ref.article_id, sentences[j].ref.article_id)
+        for position, i in enumerate(members)
+        for j in members[position + 1 :]
+        if (min(i, j), max(i, j)) in copied
+    ]
+    sources = independent_sources({ref.article_id for ref in refs}, derived, copies)
     return Claim(
         members=refs,
         status=claim_status(conflicts, sources),

@@ -19,8 +19,9 @@ from claims.analysis.align import (
 from claims.analysis.embed import EMBEDDING_DIMENSIONS, Embedder
 from claims.analysis.features import reported_content, sentence_info
 from claims.analysis.sources import Alignment, _derivation
+from claims.analysis.status import independent_sources
 from claims.analysis.storycheck import load_story, score_story, seed_checks
-from claims.analysis.types import SentenceRef
+from claims.analysis.types import Derivation, SentenceRef
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "stories" / "harbour_strike"
@@ -207,6 +208,61 @@ def test_a_copy_restates_its_original_closely(closeness: float, copied: bool) ->
                           closeness=closeness)  # fmt: skip
     found = _derivation(alignment, {1: [], 2: []}, PairScorer([]), {}, order=[1, 2])
     assert (found is not None and found.article_id == 2) == copied
+
+
+MILL_WIRE = (
+    "A fire destroyed the Orrin Bay paper mill on Thursday night, the county fire service said. "
+    "About 60 firefighters fought the blaze for more than nine hours. "
+    "Nobody was inside the mill when the fire started, according to the owners. "
+    "Smoke from the fire could be seen from the coast road until Friday morning. "
+    "The mill employed 140 people and had been open since 1952. "
+    "Investigators have not yet said what caused the fire. "
+    "The coast road was closed for most of Friday. "
+    "The owners said they would pay the staff until the end of the month. "
+    "A spokesman for the county said air quality checks had found no danger. "
+    "The company plans to decide next month whether to rebuild."
+)
+MILL_LOCAL = (  # five wire sentences copied in order, the rest its own
+    "Residents of Orrin Bay woke to the smell of burning paper on Friday. "
+    "A fire destroyed the Orrin Bay paper mill on Thursday night, the county fire service said. "
+    "About 60 firefighters fought the blaze for more than nine hours. "
+    "Nobody was inside the mill when the fire started, according to the owners. "
+    "Smoke from the fire could be seen from the coast road until Friday morning. "
+    "The mill employed 140 people and had been open since 1952. "
+    "Marta Ellery, who worked the night shift there for 20 years, cried as she watched. "
+    "The bakery next door handed out free coffee to the crews. "
+    "A vigil is planned at the harbour chapel on Sunday. "
+    "Local councillors will meet on Tuesday to discuss help for the workers."
+)
+MILL_RADIO = "Around sixty firefighters spent over nine hours putting out the mill fire."
+
+
+def test_a_copied_passage_is_not_independent_of_its_source(embedder: Embedder) -> None:
+    articles = [
+        ArticleText(1, MILL_WIRE),
+        ArticleText(2, MILL_LOCAL),
+        ArticleText(3, MILL_RADIO),
+    ]
+    result = analyze(articles, embedder=embedder, entities=False)
+    assert result.derived == {}  # half of each: neither article is a rewrite of the other
+    by_text = {
+        result.segment_of(ref).text: claim for claim in result.claims for ref in claim.members
+    }
+    owners = by_text["The mill employed 140 people and had been open since 1952."]
+    assert {ref.article_id for ref in owners.members} == {1, 2}
+    assert (owners.status, owners.independent_sources) == ("single_source", 1)
+    crews = by_text[MILL_RADIO]
+    assert {ref.article_id for ref in crews.members} == {1, 2, 3}
+    assert (crews.status, crews.independent_sources) == ("corroborated", 2)
+
+
+def test_articles_joined_by_copied_sentences_count_once() -> None:
+    rewrite = {4: Derivation(article_id=4, derived_from_id=1, score=0.9)}
+    assert independent_sources({1, 2, 3}, {}) == 3
+    assert independent_sources({1, 2, 3}, {}, [(2, 1)]) == 2
+    assert independent_sources({1, 2, 3}, {}, [(2, 1), (3, 2)]) == 1
+    assert independent_sources({2, 3, 4}, rewrite, [(2, 1)]) == 3  # 1 is not in the claim
+    assert independent_sources({2, 3, 4}, rewrite, [(4, 2)]) == 2  # 4 stands for 1
 
 
 def test_re_analysis_carries_reviews_over() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from claims.models import Entity, Sentence, Story
+from claims.models import Claim, Entity, Sentence, Story
 from tests.factories import make_article, make_story
 from tests.web.conftest import HTMX, BridgeStory, build_bridge_story
 
@@ -145,6 +145,21 @@ def test_the_claim_panel_diffs_the_words_of_a_changed_quote(
     assert quote[0] == "“We are proud of the crews,”"
     assert "<ins>so</ins>" in quote[1] and "<del>the</del>" in quote[1]
     assert "<ins>every</ins>" in quote[1] and "<del>crews,</del>" in quote[1]
+
+
+def test_the_claim_panel_says_when_copied_wording_counts_once(
+    editor_client: Client, bridge: BridgeStory
+) -> None:
+    claim = bridge.claim_of(bridge.wire, 0)  # wire, local paper and the wire's rewrite
+    full = f"/stories/bridge/?claim={claim.pk}"
+    partial = f"/stories/bridge/claims/{claim.pk}/"
+    assert "3 articles, 2 independent sources." in page_of(editor_client, full)
+    assert "data-copied-wording" not in page_of(editor_client, partial, headers=HTMX)
+    # What the engine stores when the local paper copied the wire's passage word for word
+    Claim.objects.filter(pk=claim.pk).update(independent_sources=1)
+    for html in (page_of(editor_client, full), page_of(editor_client, partial, headers=HTMX)):
+        assert "3 articles, 1 independent source." in html
+        assert "data-copied-wording" in html
 
 
 def test_the_claim_panel_shows_the_review_history(
