@@ -365,6 +365,11 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
             decimals = len(written.split(".")[1]) if "." in written else 0
             precision = 0.5 * scale * 10**-decimals if decimals else 0.02 * value * scale
             value, cursor = value * scale, cursor + 1
+    age_end = None if currency or precision else _age_at(tokens, start_index, cursor, value)
+    if age_end is not None:  # "Brian Nichols, 37,", "a 37-year-old", "aged 37"
+        end = tokens[age_end - 1].end
+        text = sentence[token.start : end]
+        return Quantity("count", "", value, value, text, token.start, end, AGE), age_end
     kind: QuantityKind = "count"
     unit = ""
     if currency:
@@ -404,6 +409,31 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     return Quantity(
         kind, unit, low, high, sentence[token.start : end], token.start, end, noun, hedge=hedge
     ), cursor
+
+
+AGE = "years old"  # the noun of a person's age: ages compare with ages, not with counts
+_AGE_AFTER = (("-", "year", "-", "old"), ("year", "-", "old"), ("years", "old"), ("year", "old"))
+
+
+def _age_at(tokens: list[_Token], start: int, cursor: int, value: float) -> int | None:
+    """The index after a person's age written at tokens[start:cursor] ("a 37-year-old", "37
+    years old", "aged 37", "Brian Nichols, 37, was ..."), None when the number is no age."""
+    if not (value.is_integer() and 0 < value < 120):
+        return None
+    for words in _AGE_AFTER:
+        ahead = [token.lower for token in tokens[cursor : cursor + len(words)]]
+        if tuple(ahead) == words:
+            return cursor + len(words)
+    if start > 0 and tokens[start - 1].lower == "aged":
+        return cursor
+    apposition = (
+        start >= 2
+        and tokens[start - 1].text == ","
+        and tokens[start - 2].text[:1].isupper()
+        and tokens[start - 2].text.isalpha()
+        and (cursor == len(tokens) or tokens[cursor].text in {",", ".", ";", ")"})
+    )
+    return cursor if apposition else None
 
 
 _CENT_WORDS = frozenset({"cents", "cent", "pence", "p"})

@@ -22,6 +22,20 @@ def test_it_accepts_the_same_number_written_differently() -> None:
     assert _kinds("Thirty-six homes were evacuated.", "Three dozen homes were evacuated.") == {}
 
 
+def test_an_age_is_not_a_count_of_something_else_but_two_ages_differ() -> None:
+    assert (
+        _kinds(
+            "Tom Ferrel, 41, was convicted of the robbery.",
+            "He was convicted of robbing three banks.",
+        )
+        == {}
+    )
+    assert _kinds(
+        "Tom Ferrel, 41, was convicted of the robbery.",
+        "The 44-year-old was convicted of the robbery.",
+    ) == {"number": "41 vs 44-year-old"}
+
+
 def test_it_leaves_different_quantities_of_different_things_alone() -> None:
     assert "number" not in _kinds(
         "Cuba said 32 of its officers were killed.", "Officials said 80 civilians died."

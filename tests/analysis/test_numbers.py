@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims.analysis.numbers import Quantity, compatible, find_quantities
+from claims.analysis.numbers import AGE, Quantity, compatible, find_quantities
 
 
 def _one(text: str) -> Quantity:
@@ -181,3 +181,21 @@ def test_the_cents_of_a_sum_in_words_do_not_take_a_count_that_follows() -> None:
 )
 def test_a_day_things_were_said_on_is_not_the_day_they_happened(text: str, relation: str) -> None:
     assert _one(text).relation == relation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mara Linde, 37, was charged on Monday.",
+        "The 37-year-old was charged on Monday.",
+        "A woman aged 37 was charged on Monday.",
+        "The driver, 37 years old, was charged on Monday.",
+    ],
+)
+def test_a_persons_age_is_read_as_an_age(text: str) -> None:
+    age = _one(text.replace(" on Monday", ""))
+    assert (age.kind, age.value, age.noun) == ("count", 37.0, AGE)
+
+
+def test_a_count_after_a_comma_is_not_an_age() -> None:
+    assert _one("In the end, 40 people left.").noun.startswith("people")
