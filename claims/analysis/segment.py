@@ -164,7 +164,10 @@ def _units(body: str, offset: int) -> Iterator[tuple[int, int, bool]]:
                 yield unit_start, unit_end, lines_in_unit == 1
                 unit_start = None
             continue
-        previous_open = unit_start is not None and not _closes_unit(body[unit_start:unit_end])
+        previous_open = unit_start is not None and (
+            not _closes_unit(body[unit_start:unit_end])
+            or _quote_carries_on(body[unit_start:unit_end], stripped)
+        )
         if unit_start is not None and previous_open and start - unit_end == 1:
             unit_end = end
             lines_in_unit += 1
@@ -174,6 +177,15 @@ def _units(body: str, offset: int) -> Iterator[tuple[int, int, bool]]:
         unit_start, unit_end, lines_in_unit = start, end, 1
     if unit_start is not None:
         yield unit_start, unit_end, lines_in_unit == 1
+
+
+def _quote_carries_on(unit: str, line: str) -> bool:
+    """A quotation left open at the end of a unit and closed on the next line, which opens none
+    of its own: one quotation over two lines (text kept one sentence to a line). A paragraph
+    that opens its quotation again is a new unit, as newspapers write a long quotation."""
+    if not _quote_open(unit) or line.startswith(('"', "“")):
+        return False
+    return line.count('"') % 2 == 1 or line.count("”") > line.count("“")
 
 
 def _closes_unit(text: str) -> bool:

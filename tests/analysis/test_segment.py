@@ -65,13 +65,19 @@ def test_it_keeps_a_multi_sentence_quote_with_its_attribution() -> None:
 
 
 def test_a_closing_quotation_mark_stays_with_its_sentence() -> None:
-    body = 'The coach spoke last.\n"We will be back next season.\nThat\'s all."\nThe club agreed.'
-    assert _statements(body) == [
-        "The coach spoke last.",
-        '"We will be back next season.',
-        "That's all.\"",
+    body = "The coach spoke last.\nThat's all.\"\nThe club agreed."
+    assert _statements(body) == ["The coach spoke last.", "That's all.\"", "The club agreed."]
+
+
+def test_a_quotation_closed_on_the_next_line_is_one_sentence() -> None:
+    one_to_a_line = 'She spoke.\n"We will be back.\nThat\'s all," the coach said.\nThe club agreed.'
+    assert _statements(one_to_a_line) == [
+        "She spoke.",
+        '"We will be back.\nThat\'s all," the coach said.',
         "The club agreed.",
     ]
+    reopened = '"We will be back.\n"That\'s all," the coach said.'  # a quote over paragraphs
+    assert _statements(reopened) == ['"We will be back.', '"That\'s all," the coach said.']
 
 
 def test_it_keeps_abbreviations_inside_a_sentence() -> None:
