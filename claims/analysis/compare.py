@@ -26,10 +26,12 @@ from claims.analysis.features import (
     stem,
 )
 from claims.analysis.numbers import (
+    TIME_ZONE,
     WHEN_KINDS,
     Quantity,
     comparable,
     compatible,
+    find_quantities,
     same_reading,
     written_value,
 )
@@ -233,7 +235,12 @@ def quote_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differenc
                     f"{word_diff(quote.text, best.text)}",
                 )
             )
-        if variant or same_words(quote.text, best.text) or _contained(quote, best):
+        if (
+            variant
+            or same_words(quote.text, best.text)
+            or _contained(quote, best)
+            or same_words(_figures_as_read(quote.text), _figures_as_read(best.text))
+        ):
             if similarity >= 0.8 and same_speaker(speaker_a, speaker_b) is False:
                 found.append(
                     Difference(
@@ -250,6 +257,17 @@ def quote_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differenc
             )
         )
     return found
+
+
+def _figures_as_read(text: str) -> str:
+    """The text with each quantity written as its reading and time zones left out, so that a
+    quotation given with "6:41pm PST" and again with "18:41" reads the same."""
+    pieces, cursor = [], 0
+    for quantity in find_quantities(text):
+        reading = f" q{quantity.kind}{quantity.unit}{quantity.low:g}to{quantity.high:g} "
+        pieces += [text[cursor : quantity.start], reading.replace(".", "p")]
+        cursor = quantity.end
+    return TIME_ZONE.sub(" ", "".join(pieces) + text[cursor:])
 
 
 def _contained(first: QuoteSpan, second: QuoteSpan) -> bool:
@@ -283,8 +301,8 @@ def name_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
         if _credited(a[:i1]) and _credited(b[:j1]):
             continue  # "cited by the New York Times" / "contacted by The Associated Press"
         old_key, new_key = fold(" ".join(old)), fold(" ".join(new))
-        if old_key in {fold(w) for w in b} or new_key in {fold(w) for w in a}:
-            continue
+        if _names_in(old, b) or _names_in(new, a):
+            continue  # "Carlesimo (Oklahoma City)" / "Oklahoma City's Carlesimo": a list reordered
         if old_key.startswith(new_key) or new_key.startswith(old_key):
             continue
         if abbreviates(old, new) or abbreviates(new, old) or same_nation(old_key, new_key):
@@ -350,6 +368,19 @@ def _same_pair(first: Difference, second: Difference) -> bool:
     """Two differences about the same two names (found once by word order, once by post)."""
     others = fold(" ".join(second.names))
     return all(_surname(name) in others for name in first.names)
+
+
+def _names_in(name: list[str], words: list[str]) -> bool:
+    """The name's words occur in a row among `words` (a possessive "'s" aside)."""
+    keys = [_bare(word) for word in name]
+    others = [_bare(word) for word in words]
+    size = len(keys)
+    return any(others[i : i + size] == keys for i in range(len(others) - size + 1))
+
+
+def _bare(word: str) -> str:
+    folded = fold(word)
+    return folded[:-2] if folded.endswith(("'s", "’s")) else folded
 
 
 def _credited(before: list[str]) -> bool:

@@ -79,6 +79,8 @@ _UNITS: dict[str, tuple[QuantityKind, str, float]] = {
     "pounds": ("money", "£", 1.0),
 }  # fmt: skip
 WHEN_KINDS = frozenset({"date", "weekday", "time"})
+TIME_ZONE = re.compile(r"\b(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|local time)\b")
+_ZONE_ASIDE = re.compile(r"\([^()]*\)")  # "(0241 GMT Friday)" when it names a time zone
 ESTIMATE_SPREAD = 0.1  # "about 100" may be 90 to 110, "nearly 100" 90 to 100
 PERCENT_SPREAD = 2.0  # points an estimated percentage may be off at least (`_bounds`)
 HEDGED_AGREEMENT = 0.1  # two estimates ("about", "nearly") of one value differ by at most this
@@ -137,6 +139,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
     tokens = [
         _Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)
     ]
+    asides = [
+        match.span() for match in _ZONE_ASIDE.finditer(sentence) if TIME_ZONE.search(match.group())
+    ]
     found: list[Quantity] = []
     index = 0
     while index < len(tokens):
@@ -149,6 +154,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
             index += 1
             continue
         quantity, after = result
+        if any(start <= quantity.start < end for start, end in asides):
+            index = after
+            continue  # the same moment again on another clock
         before = tokens[index - 1].lower if index > 0 else ""
         if quantity.kind in WHEN_KINDS and before in SPAN_WORDS:
             quantity = dataclasses.replace(quantity, relation=before)
@@ -393,6 +401,14 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
             cents = _cents_at(tokens, cursor) if kind == "money" and not precision else None
             if cents:  # "fourteen dollars fifty"
                 value, cursor = value + cents[0], cents[1]
+    decade_end = None if kind != "count" or in_words else _decade_at(tokens, cursor, value)
+    if decade_end is not None:  # "the 1950s": any year of the decade
+        end = tokens[decade_end - 1].end
+        code = value * 10000
+        return Quantity(
+            "date", DECADE, code + 101, code + 91231, sentence[token.start : end], token.start,
+            end, parts=(int(value), None, None),
+        ), decade_end  # fmt: skip
     if kind == "count" and not in_words and _looks_like_year(tokens, start_index, value):
         parts = (int(value), None, None)
         year_code = value * 10000
@@ -594,6 +610,22 @@ def _part_of_a_unit(
     return Quantity(
         kind, unit, low, high, sentence[start:end], start, end, noun, hedge=hedge
     ), last + 1
+
+
+DECADE = "decade"  # the unit of a date that is a decade: decades compare with decades only
+
+
+def _decade_at(tokens: list[_Token], cursor: int, value: float) -> int | None:
+    """The index after a decade's "s" ("1950s", "1990's"), None when the number is not one."""
+    if not (value.is_integer() and 1000 <= value <= 2100 and value % 10 == 0):
+        return None
+    if cursor < len(tokens) and tokens[cursor].start == tokens[cursor - 1].end:
+        if tokens[cursor].lower == "s":
+            return cursor + 1
+        apostrophe = tokens[cursor].text in {"'", "’"} and cursor + 1 < len(tokens)
+        if apostrophe and tokens[cursor + 1].lower == "s":
+            return cursor + 2
+    return None
 
 
 def _looks_like_year(tokens: list[_Token], index: int, value: float) -> bool:

@@ -36,6 +36,33 @@ def test_an_age_is_not_a_count_of_something_else_but_two_ages_differ() -> None:
     ) == {"number": "41 vs 44-year-old"}
 
 
+def test_a_decade_named_beside_another_is_not_a_different_one() -> None:
+    assert (
+        _kinds(
+            "Lena Marsh, the 1950s film star who shaped the 1960s, has died.",
+            "The 1950s film star Lena Marsh has died.",
+        )
+        == {}
+    )
+
+
+def test_a_quotation_with_its_time_written_another_way_is_the_same_quotation() -> None:
+    said = '"She died peacefully at 6:41pm PST (0241 GMT Friday)," her agent said on Thursday.'
+    again = 'Her agent said: "She died peacefully at 18:41 (02:41 GMT Friday)".'
+    assert _kinds(said, again) == {}
+    changed = 'Her agent said: "She died peacefully at 19:41".'
+    assert set(_kinds(said, changed)) == {"number", "quote"}
+
+
+def test_names_of_a_list_written_in_another_order_are_not_other_names() -> None:
+    assert "entity" not in _kinds(
+        "He is the third coach fired, following Ana Ruiz (Oklahoma City), Tom Kell (Denver) "
+        "and Ed Moy (Toronto).",
+        "He is the third coach fired, joining Oklahoma City's Ana Ruiz, Denver's Tom Kell and "
+        "Toronto's Ed Moy.",
+    )
+
+
 def test_it_leaves_different_quantities_of_different_things_alone() -> None:
     assert "number" not in _kinds(
         "Cuba said 32 of its officers were killed.", "Officials said 80 civilians died."

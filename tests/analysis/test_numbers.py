@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims.analysis.numbers import AGE, Quantity, compatible, find_quantities
+from claims.analysis.numbers import AGE, DECADE, Quantity, compatible, find_quantities
 
 
 def _one(text: str) -> Quantity:
@@ -199,3 +199,15 @@ def test_a_persons_age_is_read_as_an_age(text: str) -> None:
 
 def test_a_count_after_a_comma_is_not_an_age() -> None:
     assert _one("In the end, 40 people left.").noun.startswith("people")
+
+
+def test_a_decade_is_any_year_of_it() -> None:
+    fifties = _one("She was a star of the 1950s.")
+    assert (fifties.kind, fifties.unit, fifties.text) == ("date", DECADE, "1950s")
+    assert compatible(fifties, _one("a star of the 1950's"))
+    assert not compatible(fifties, _one("a star of the 1960s"))
+
+
+def test_a_time_given_again_in_another_zone_is_left_out() -> None:
+    found = find_quantities("He died at 6:41pm this evening (0241 GMT Friday) in hospital.")
+    assert [quantity.text for quantity in found] == ["6:41pm"]
