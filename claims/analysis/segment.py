@@ -167,6 +167,7 @@ def _units(body: str, offset: int) -> Iterator[tuple[int, int, bool]]:
         previous_open = unit_start is not None and (
             not _closes_unit(body[unit_start:unit_end])
             or _quote_carries_on(body[unit_start:unit_end], stripped)
+            or _quote_introduced(body[unit_start:unit_end], stripped)
         )
         if unit_start is not None and previous_open and start - unit_end == 1:
             unit_end = end
@@ -177,6 +178,18 @@ def _units(body: str, offset: int) -> Iterator[tuple[int, int, bool]]:
         unit_start, unit_end, lines_in_unit = start, end, 1
     if unit_start is not None:
         yield unit_start, unit_end, lines_in_unit == 1
+
+
+_INTRODUCES = re.compile(
+    r"\b(?:said|says|saying|told|tells|added|adds|wrote|writes|stated|declared)\b[^:]*:\s*$",
+    re.IGNORECASE,
+)
+
+
+def _quote_introduced(unit: str, line: str) -> bool:
+    """A line that introduces a quotation ("Playboy's founder said:") and the quotation on the
+    next line: one sentence, the quotation with its attribution."""
+    return line.startswith(('"', "“")) and bool(_INTRODUCES.search(unit.rsplit("\n", 1)[-1]))
 
 
 def _quote_carries_on(unit: str, line: str) -> bool:

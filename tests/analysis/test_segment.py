@@ -80,6 +80,19 @@ def test_a_quotation_closed_on_the_next_line_is_one_sentence() -> None:
     assert _statements(reopened) == ['"We will be back.', '"That\'s all," the coach said.']
 
 
+def test_a_line_that_introduces_a_quotation_stays_with_it() -> None:
+    body = 'The club spoke.\nIts chairman said:\n"We will be back. We owe the fans that."\nEnd.'
+    assert _statements(body) == [
+        "The club spoke.",
+        'Its chairman said:\n"We will be back. We owe the fans that."',
+        "End.",
+    ]
+    assert _statements('The plan has three parts:\n"Build" is the first.') == [
+        "The plan has three parts:",
+        '"Build" is the first.',
+    ]
+
+
 def test_it_keeps_abbreviations_inside_a_sentence() -> None:
     body = "The U.S. Army said 3.5 million people left on Jan. 5. Mr. Ortiz agreed."
     assert _statements(body) == [
