@@ -158,6 +158,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
             index = after
             continue  # the same moment again on another clock
         before = tokens[index - 1].lower if index > 0 else ""
+        if quantity.kind == "duration" and after < len(tokens) and tokens[after].lower in _ANCHORED:
+            # "a day after the vote": counted from the vote, comparable with durations from it
+            quantity = dataclasses.replace(quantity, noun=_noun_after(tokens, after + 1))
         if quantity.kind in WHEN_KINDS and before in SPAN_WORDS:
             quantity = dataclasses.replace(quantity, relation=before)
         elif quantity.kind in WHEN_KINDS and before == "on" and _telling_before(tokens, index - 1):
@@ -452,6 +455,7 @@ def _age_at(tokens: list[_Token], start: int, cursor: int, value: float) -> int 
     return cursor if apposition else None
 
 
+_ANCHORED = frozenset({"after", "before"})
 _CENT_WORDS = frozenset({"cents", "cent", "pence", "p"})
 _AFTER_CENTS = frozenset(
     {"for", "a", "an", "per", "each", "apiece", "in", "on", "to", "and", "or", "the", "from",

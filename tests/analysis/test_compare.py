@@ -63,6 +63,20 @@ def test_names_of_a_list_written_in_another_order_are_not_other_names() -> None:
     )
 
 
+def test_times_counted_from_different_events_do_not_clash() -> None:
+    assert (
+        _kinds(
+            "The coach was fired on Saturday, a year after reaching the final.",
+            "The coach was fired on Saturday, one day after a heavy defeat.",
+        )
+        == {}
+    )
+    assert _kinds(
+        "The coach was fired two days after the defeat.",
+        "The coach was fired a week after the defeat.",
+    ) == {"number": "two days vs a week"}
+
+
 def test_it_leaves_different_quantities_of_different_things_alone() -> None:
     assert "number" not in _kinds(
         "Cuba said 32 of its officers were killed.", "Officials said 80 civilians died."
