@@ -92,7 +92,7 @@ _LOWER_BOUND = {
 }  # fmt: skip
 _UPPER_BOUND = {
     "at most", "up to", "fewer than", "less than", "under", "below", "no more than",
-    "not more than", "within",
+    "not more than", "within", "as many as", "as much as",
 }  # fmt: skip
 _NEARLY = {"nearly", "almost", "just under", "close to"}
 _ABOUT = {"about", "around", "roughly", "approximately", "some", "an estimated", "estimated"}
@@ -167,7 +167,53 @@ def find_quantities(sentence: str) -> list[Quantity]:
             quantity = dataclasses.replace(quantity, relation="said")
         found.append(quantity)
         index = after
-    return found
+    return _join_ranges(found, sentence)
+
+
+_RANGE_KINDS = frozenset({"count", "money", "measure", "duration", "percent"})
+_BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
+_RANGE_GAP = re.compile(r"^\s*(?:-|–|to)\s*$")
+_SCALED = re.compile(r"^\D*\d+(?:\.\d+)?\D*$")
+
+
+def _join_ranges(found: list[Quantity], sentence: str) -> list[Quantity]:
+    """A range is one quantity from its first value to its second: "between 20 and 30
+    people", "20 to 30 people", "$140-$150 million", "10-12%". Two counts with a hyphen are
+    left apart ("a 9-14 record", "won 3-1"), and so are days and dates."""
+    joined: list[Quantity] = []
+    for quantity in found:
+        first = joined[-1] if joined else None
+        if first is not None and (rng := _range(first, quantity, sentence)) is not None:
+            joined[-1] = rng
+        else:
+            joined.append(quantity)
+    return joined
+
+
+def _range(first: Quantity, second: Quantity, sentence: str) -> Quantity | None:
+    gap = sentence[first.end : second.start]
+    between = gap.strip().lower() == "and" and _BETWEEN.search(sentence[: first.start])
+    if not (between or _RANGE_GAP.match(gap)):
+        return None
+    if first.kind not in _RANGE_KINDS or first.hedge or second.hedge:
+        return None
+    if second.kind != first.kind:
+        if not (first.kind == "money" and second.kind == "count" and second.value >= 1000):
+            return None
+        second = dataclasses.replace(second, kind="money", unit=first.unit)  # "$140-150 million"
+    if first.unit != second.unit:
+        return None
+    if ("-" in gap or "–" in gap) and first.kind == "count":
+        return None  # "a 9-14 record", "won 3-1": a score or a record more often than a range
+    low, high = first.low, first.high
+    if second.value >= 1000 * first.value and _SCALED.match(first.text):
+        scale = 10 ** (3 * round(math.log10(second.value / first.value) / 3))
+        low, high = low * scale, high * scale  # "$140- $150 million": millions both
+    if low > second.high:
+        return None
+    text = sentence[first.start : second.end]
+    noun = second.noun or first.noun
+    return Quantity(first.kind, first.unit, low, second.high, text, first.start, second.end, noun)
 
 
 _SAYING = frozenset(

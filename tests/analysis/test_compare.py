@@ -298,9 +298,23 @@ def test_a_hyphenated_amount_and_a_range_keep_their_units() -> None:
         "Patients had to lose between 14 and 36 kilograms.",
         "Patients had to lose between 14 and 36 kg.",
     )
-    first, second = find_quantities("The river rose between 2 and 3 metres.")
-    assert (first.kind, first.unit, first.value) == ("measure", "m", 2.0)
-    assert (second.kind, second.unit, second.value) == ("measure", "m", 3.0)
+    (rise,) = find_quantities("The river rose between 2 and 3 metres.")
+    assert (rise.kind, rise.unit, rise.low, rise.high) == ("measure", "m", 2.0, 3.0)
+
+
+def test_a_range_agrees_with_the_values_inside_it() -> None:
+    assert _kinds("Between 20 and 30 people were hurt.", "25 people were hurt.") == {}
+    assert _kinds("Twenty to 30 people were hurt.", "25 people were hurt.") == {}
+    assert _kinds("The deal is worth $140-$150 million.", "It is worth $145 million.") == {}
+    assert (
+        _kinds(
+            "The bid is worth at least $160 million, and as much as $180 million.",
+            "Bids so far were in the $140 million to $160 million range.",
+        )
+        == {}
+    )
+    assert set(_kinds("Between 20 and 30 people were hurt.", "40 people were hurt.")) == {"number"}
+    assert len(find_quantities("The team is 9-14 after a 3-1 loss.")) == 4  # not ranges
 
 
 def test_a_refusal_to_do_something_denies_doing_it() -> None:
