@@ -59,6 +59,7 @@ _TITLES_TEXT = (
 _TITLES = frozenset(_TITLES_TEXT.split())
 QUOTE_RELATED = 0.3
 _ARTICLES = frozenset({"the", "a", "an"})
+_PLACE_SUFFIXES = frozenset({"area", "based", "born", "bound", "region"})
 _TOLD = frozenset({"told", "telling"})
 _CREDITING_VERBS = ("cited", "quoted", "contacted", "reported", "interviewed", "obtained", "seen")
 _CREDITED_BY = frozenset(
@@ -379,8 +380,12 @@ def _names_in(name: list[str], words: list[str]) -> bool:
 
 
 def _bare(word: str) -> str:
+    """A name word without a possessive or a place-making suffix: "Washington's", "the
+    Woodburn-area bank", "a Texas-based firm"."""
     folded = fold(word)
-    return folded[:-2] if folded.endswith(("'s", "’s")) else folded
+    folded = folded[:-2] if folded.endswith(("'s", "’s")) else folded
+    stem, _, suffix = folded.rpartition("-")
+    return stem if stem and suffix in _PLACE_SUFFIXES else folded
 
 
 def _credited(before: list[str]) -> bool:

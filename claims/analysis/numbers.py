@@ -163,7 +163,10 @@ def find_quantities(sentence: str) -> list[Quantity]:
             quantity = dataclasses.replace(quantity, noun=_noun_after(tokens, after + 1))
         if quantity.kind in WHEN_KINDS and before in SPAN_WORDS:
             quantity = dataclasses.replace(quantity, relation=before)
-        elif quantity.kind in WHEN_KINDS and before == "on" and _telling_before(tokens, index - 1):
+        elif quantity.kind in WHEN_KINDS and (
+            (before == "on" and _telling_before(tokens, index - 1))
+            or _telling_before(tokens, index)  # "officials said Saturday"
+        ):
             quantity = dataclasses.replace(quantity, relation="said")
         found.append(quantity)
         index = after
@@ -225,8 +228,9 @@ _REPORTED = frozenset({"it", "he", "she", "they", "we", "that", "this", "there"}
 
 
 def _telling_before(tokens: list[_Token], on: int) -> bool:
-    """tokens[on] ("on") dates when something was said, not what was said: "told reporters
-    on Wednesday", "said late on Monday"; not "said it closed on Monday"."""
+    """tokens[on] ("on", or the day itself) dates when something was said, not what was said:
+    "told reporters on Wednesday", "said late on Monday", "said Saturday"; not "said it closed
+    on Monday"."""
     before = [token.lower for token in tokens[max(0, on - 4) : on]]
     while before and before[-1] in _WHEN_TOLD:
         before.pop()

@@ -54,6 +54,19 @@ def test_a_quotation_with_its_time_written_another_way_is_the_same_quotation() -
     assert set(_kinds(said, changed)) == {"number", "quote"}
 
 
+def test_a_place_named_as_an_adjective_is_the_same_place() -> None:
+    assert "entity" not in _kinds(
+        "A bomb exploded at a Harlow Savings Bank branch in Crestfield, killing a guard.",
+        "Police say a bomb explosion at a Crestfield-area bank killed a guard.",
+    )
+    assert set(
+        _kinds(
+            "A bomb went off at a Crestfield-area bank, killing a guard.",
+            "A bomb went off at a Dunmore-area bank, killing a guard.",
+        )
+    ) == {"entity"}
+
+
 def test_names_of_a_list_written_in_another_order_are_not_other_names() -> None:
     assert "entity" not in _kinds(
         "He is the third coach fired, following Ana Ruiz (Oklahoma City), Tom Kell (Denver) "

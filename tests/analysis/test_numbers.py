@@ -177,6 +177,8 @@ def test_the_cents_of_a_sum_in_words_do_not_take_a_count_that_follows() -> None:
         ("The company said late on Monday that it had closed the plant.", "said"),
         ("The company said it closed the plant on Monday.", ""),
         ("Deputies told residents it would close on Monday.", ""),
+        ("No one has been arrested, officials said Saturday.", "said"),
+        ("The plant closed Saturday, officials said.", ""),
     ],
 )
 def test_a_day_things_were_said_on_is_not_the_day_they_happened(text: str, relation: str) -> None:
