@@ -67,6 +67,18 @@ def test_a_place_named_as_an_adjective_is_the_same_place() -> None:
     ) == {"entity"}
 
 
+def test_two_remarks_of_one_speaker_are_not_one_quotation_changed() -> None:
+    assert "quote" not in _kinds(
+        '"The council is using this to punish the poorest streets and their families," '
+        "said Ada Venn.",
+        'Ada Venn said the council was "using the budget as cover to shut libraries".',
+    )
+    assert "quote" in _kinds(
+        'The minister called the board "lazy and old men".',
+        'The minister called the board "lazy, senile people".',
+    )
+
+
 def test_names_of_a_list_written_in_another_order_are_not_other_names() -> None:
     assert "entity" not in _kinds(
         "He is the third coach fired, following Ana Ruiz (Oklahoma City), Tom Kell (Denver) "
