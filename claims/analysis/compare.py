@@ -32,6 +32,7 @@ from claims.analysis.numbers import (
     comparable,
     compatible,
     find_quantities,
+    same_person_age,
     same_reading,
     written_value,
 )
@@ -147,7 +148,11 @@ def clashing_quantities(
             for other in partners
         ):
             continue  # a second day, date or time the other leaves out, not a different one
-        same_thing = [other for other in partners if _same_thing(quantity, other)]
+        same_thing = [
+            other
+            for other in partners
+            if _same_thing(quantity, other) and id(other) not in matched_second
+        ]
         # the one value of its kind each sentence gives that the other does not match
         left = [other for other in partners if id(other) not in matched_second]
         alone = (
@@ -209,6 +214,9 @@ def _distance(first: float, second: float) -> float:
 def _same_thing(first: Quantity, second: Quantity) -> bool:
     if first.kind in WHEN_KINDS:
         return True
+    age = same_person_age(first, second)
+    if age is not None:
+        return age
     a = {stem(word) for word in first.noun.split()}
     b = {stem(word) for word in second.noun.split()}
     return bool(a & b)

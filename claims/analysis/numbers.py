@@ -145,6 +145,15 @@ def find_quantities(sentence: str) -> list[Quantity]:
     found: list[Quantity] = []
     index = 0
     while index < len(tokens):
+        if _model_number(tokens, index):  # "AK-47": a name's number, one only its like meets
+            name, digits = tokens[index - 2], tokens[index]
+            value = float(digits.text) if digits.text.isdigit() else 0.0
+            text = sentence[name.start : digits.end]
+            found.append(
+                Quantity("count", "", value, value, text, name.start, digits.end, f"{name.lower}-")
+            )
+            index += 1
+            continue
         result = (
             _time_at(tokens, index, sentence)
             or _date_at(tokens, index, sentence)
@@ -430,7 +439,9 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     if age_end is not None:  # "Brian Nichols, 37,", "a 37-year-old", "aged 37"
         end = tokens[age_end - 1].end
         text = sentence[token.start : end]
-        return Quantity("count", "", value, value, text, token.start, end, AGE), age_end
+        whose = tokens[start_index - 2].lower if _apposition(tokens, start_index, cursor) else ""
+        noun = f"{AGE} {whose}".strip()  # "years old nichols": whose age, when it is said
+        return Quantity("count", "", value, value, text, token.start, end, noun), age_end
     kind: QuantityKind = "count"
     unit = ""
     if currency:
@@ -495,14 +506,27 @@ def _age_at(tokens: list[_Token], start: int, cursor: int, value: float) -> int 
             return cursor + len(words)
     if start > 0 and tokens[start - 1].lower == "aged":
         return cursor
-    apposition = (
+    return cursor if _apposition(tokens, start, cursor) else None
+
+
+def _apposition(tokens: list[_Token], start: int, cursor: int) -> bool:
+    """A number set off by commas after a name: "Brian Nichols, 37, was ..."."""
+    return (
         start >= 2
         and tokens[start - 1].text == ","
         and tokens[start - 2].text[:1].isupper()
         and tokens[start - 2].text.isalpha()
         and (cursor == len(tokens) or tokens[cursor].text in {",", ".", ";", ")"})
     )
-    return cursor if apposition else None
+
+
+def same_person_age(first: Quantity, second: Quantity) -> bool | None:
+    """For two ages: whether they can be one person's (not when each names someone else);
+    None when either is no age."""
+    if not (first.noun.startswith(AGE) and second.noun.startswith(AGE)):
+        return None
+    a, b = first.noun[len(AGE) :].strip(), second.noun[len(AGE) :].strip()
+    return not (a and b and a != b)
 
 
 _ANCHORED = frozenset({"after", "before"})
@@ -695,6 +719,8 @@ def _noun_after(tokens: list[_Token], index: int) -> str:
     if index < len(tokens) and tokens[index].lower == "of":
         for ahead in range(index + 1, min(index + 7, len(tokens))):
             word = tokens[ahead].lower
+            if word[0].isdigit() and _model_number(tokens, ahead):
+                continue
             if word[0].isdigit() or (word in NUMBER_WORDS and word not in {"a", "an", "no"}):
                 return _noun_after(tokens, ahead + 1)
             if word in {",", ".", ";", "and", "or"}:
@@ -773,6 +799,26 @@ _TIME_BOUNDS = {  # words before a time -> minutes it may be earlier, later
 _NAMED_TIMES = {"noon": (1, 0), "midday": (1, 0), "midnight": (0, 0)}  # (p.m., hour)
 
 
+_CLOCK_BEFORE = frozenset({"at", "by", "before", "after", "until", "till", "around"})
+
+
+def _bare_hour(tokens: list[_Token], index: int, cursor: int, hour: int) -> bool:
+    """A number alone that is an hour: "before 9.", "until 11, when" (a clock word before it,
+    nothing counted after it)."""
+    before = tokens[index - 1].lower if index > 0 else ""
+    after = tokens[cursor].text if cursor < len(tokens) else "."
+    return 1 <= hour <= 12 and before in _CLOCK_BEFORE and after in {".", ",", ";"}
+
+
+def _model_number(tokens: list[_Token], index: int) -> bool:
+    """Digits that end a name joined by a hyphen: "AK-47", "F-16", "H-220s", "Covid-19"."""
+    if index < 2 or not tokens[index].text[:1].isdigit():
+        return False
+    hyphen, name = tokens[index - 1], tokens[index - 2]
+    joined = name.end == hyphen.start and hyphen.end == tokens[index].start
+    return joined and hyphen.text == "-" and name.text[:1].isupper() and name.text.isalpha()
+
+
 def _time_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity, int] | None:
     """A clock time: "10:40", "10.40 p.m.", "6 a.m.", "six o'clock", "noon", "22:15"."""
     token = tokens[index]
@@ -810,7 +856,7 @@ def _time_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quantity,
     meridiem, cursor, said = _meridiem(tokens, cursor)
     if dotted and not said and not _cue_follows(tokens, cursor):
         return None  # "10.40" alone is a decimal
-    if not colon and not dotted and not said:
+    if not colon and not dotted and not said and not _bare_hour(tokens, index, cursor, hour):
         return None  # "6" alone is a count
     if hour > 12:
         hour, meridiem = hour - 12, 1

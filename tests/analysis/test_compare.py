@@ -102,6 +102,39 @@ def test_times_counted_from_different_events_do_not_clash() -> None:
     ) == {"number": "two days vs a week"}
 
 
+def test_a_count_the_other_sentence_matched_is_not_another_value_of_it() -> None:
+    assert (
+        _kinds(
+            "In all 288 candidates stand for 125 seats, with 37 of the candidates in the capital.",
+            "In all 288 candidates are standing for the 125 seats.",
+        )
+        == {}
+    )
+
+
+def test_two_peoples_ages_do_not_clash() -> None:
+    assert (
+        _kinds(
+            "Police said Ivo Marsh, 61, shot Dan Lyle, 40, at the party.",
+            "Those who knew Dan Lyle, 40, were in shock.",
+        )
+        == {}
+    )
+    assert _kinds("Ivo Marsh, 61, was charged.", "Ivo Marsh, 62, was charged.") == {
+        "number": "61 vs 62"
+    }
+
+
+def test_a_count_and_an_hour_do_not_clash() -> None:
+    assert (
+        _kinds(
+            "More than 50 firefighters with 10 fire engines fought the blaze on the roof.",
+            "Ten fire engines fought the blaze, which began on the roof before 9.",
+        )
+        == {}
+    )
+
+
 def test_it_leaves_different_quantities_of_different_things_alone() -> None:
     assert "number" not in _kinds(
         "Cuba said 32 of its officers were killed.", "Officials said 80 civilians died."
