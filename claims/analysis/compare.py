@@ -65,6 +65,10 @@ changed: "incompetent and old people" / "incompetent, senile men" (0.29) is; "us
 after our most imperiled wildlife" / "using global warming as a stalking horse" (0.11, one
 speaker's two remarks in a real ECB+ story) is not."""
 _ARTICLES = frozenset({"the", "a", "an"})
+_SHORT_FOR = {
+    "mt": ("mount",), "st": ("saint", "street"), "ft": ("fort",), "pt": ("point", "port"),
+    "rd": ("road",), "ave": ("avenue",), "univ": ("university",), "co": ("company",),
+}  # fmt: skip
 _PLACE_SUFFIXES = frozenset({"area", "based", "born", "bound", "region"})
 _TOLD = frozenset({"told", "telling"})
 _CREDITING_VERBS = ("cited", "quoted", "contacted", "reported", "interviewed", "obtained", "seen")
@@ -321,6 +325,8 @@ def name_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
             continue
         if abbreviates(old, new) or abbreviates(new, old) or same_nation(old_key, new_key):
             continue
+        if _shortened(old, new):
+            continue  # "Mt Cook" / "Mount Cook"
         names = (" ".join(old), " ".join(new))
         if spelling_variant(old_key, new_key):
             found.append(Difference("spelling", f"{names[0]} / {names[1]}", names))
@@ -382,6 +388,20 @@ def _same_pair(first: Difference, second: Difference) -> bool:
     """Two differences about the same two names (found once by word order, once by post)."""
     others = fold(" ".join(second.names))
     return all(_surname(name) in others for name in first.names)
+
+
+def _shortened(first: list[str], second: list[str]) -> bool:
+    """The same name with a word written short in one: "Mt Cook" / "Mount Cook"."""
+    if len(first) != len(second):
+        return False
+    return all(
+        a == b or b in _SHORT_FOR.get(a, ()) or a in _SHORT_FOR.get(b, ())
+        for a, b in zip(
+            (fold(word).rstrip(".") for word in first),
+            (fold(word).rstrip(".") for word in second),
+            strict=True,
+        )
+    )
 
 
 def _names_in(name: list[str], words: list[str]) -> bool:

@@ -184,7 +184,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
 
 _RANGE_KINDS = frozenset({"count", "money", "measure", "duration", "percent"})
 _BETWEEN = re.compile(r"\bbetween\s*$", re.IGNORECASE)
-_RANGE_GAP = re.compile(r"^\s*(?:-|–|to)\s*$")
+_RANGE_GAP = re.compile(r"^\s*(?:-|–|to|or)\s*$")  # "three or four robbers" too
 _SCALED = re.compile(r"^\D*\d+(?:\.\d+)?\D*$")
 
 
@@ -439,8 +439,7 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     if age_end is not None:  # "Brian Nichols, 37,", "a 37-year-old", "aged 37"
         end = tokens[age_end - 1].end
         text = sentence[token.start : end]
-        whose = tokens[start_index - 2].lower if _apposition(tokens, start_index, cursor) else ""
-        noun = f"{AGE} {whose}".strip()  # "years old nichols": whose age, when it is said
+        noun = f"{AGE} {_whose_age(tokens, start_index, cursor, age_end)}".strip()
         return Quantity("count", "", value, value, text, token.start, end, noun), age_end
     kind: QuantityKind = "count"
     unit = ""
@@ -518,6 +517,23 @@ def _apposition(tokens: list[_Token], start: int, cursor: int) -> bool:
         and tokens[start - 2].text.isalpha()
         and (cursor == len(tokens) or tokens[cursor].text in {",", ".", ";", ")"})
     )
+
+
+def _whose_age(tokens: list[_Token], start: int, cursor: int, end: int) -> str:
+    """Whose or what's age it is, when the sentence says: the name before "Brian Nichols,
+    37," or the word after "a 60-year-old woman", "a 41-year-old murder case"."""
+    if _apposition(tokens, start, cursor):
+        return tokens[start - 2].lower
+    if end > cursor and end < len(tokens) and tokens[end].text.isalpha():
+        word = tokens[end].lower
+        return "" if word in _NOT_WHOSE else word
+    return ""
+
+
+_NOT_WHOSE = frozenset(
+    {"was", "is", "has", "had", "were", "are", "who", "and", "or", "of", "in", "on", "at",
+     "from", "to", "by", "said", "says", "will", "would", "could", "also", "been"}
+)  # fmt: skip
 
 
 def same_person_age(first: Quantity, second: Quantity) -> bool | None:

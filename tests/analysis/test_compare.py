@@ -135,6 +135,39 @@ def test_a_count_and_an_hour_do_not_clash() -> None:
     )
 
 
+def test_a_name_with_a_word_written_short_is_the_same_name() -> None:
+    assert (
+        _kinds(
+            "The climber was stuck for two nights on Mount Cardew.",
+            "The climber was stuck for two nights on Mt Cardew.",
+        )
+        == {}
+    )
+
+
+def test_the_age_of_a_thing_is_not_a_persons() -> None:
+    assert (
+        _kinds(
+            "A 60-year-old woman was arrested over the killings.",
+            "Police made an arrest in a 41-year-old murder case.",
+        )
+        == {}
+    )
+    assert _kinds("A 60-year-old woman was arrested.", "A 61-year-old woman was arrested.") == {
+        "number": "60-year-old vs 61-year-old"
+    }
+
+
+def test_one_or_another_count_is_a_range() -> None:
+    assert (
+        _kinds(
+            "Three or four robbers burst into the shop on Thursday.",
+            "The four robbers, two of whom were dressed as women, burst into the shop on Thursday.",
+        )
+        == {}
+    )
+
+
 def test_it_leaves_different_quantities_of_different_things_alone() -> None:
     assert "number" not in _kinds(
         "Cuba said 32 of its officers were killed.", "Officials said 80 civilians died."
