@@ -22,7 +22,13 @@ from itertools import pairwise
 import numpy as np
 from rapidfuzz import fuzz
 
-from claims.analysis.numbers import Quantity, comparable, compatible, find_quantities
+from claims.analysis.numbers import (
+    NUMBER_WORDS,
+    Quantity,
+    comparable,
+    compatible,
+    find_quantities,
+)
 from claims.analysis.quotes import QuoteSpan, find_quotes
 
 _STOPWORDS_TEXT = (
@@ -169,10 +175,16 @@ def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> froze
                 if following not in _PASSED_OVER:
                     heads.add(stem(following))
                     after = words[offset + 1 : offset + 3]
-                    if len(after) == 2 and after[0] == "to" and after[1] not in STOPWORDS:
+                    if len(after) == 2 and after[0] == "to" and _verb_like(after[1]):
                         heads.add(stem(after[1]))
                     break
     return frozenset(heads)
+
+
+def _verb_like(word: str) -> bool:
+    """A word after "to" that may be the verb it governs: not a stopword or a number ("not
+    guilty to two counts")."""
+    return word not in STOPWORDS and word not in NUMBER_WORDS and not word[:1].isdigit()
 
 
 _SAYING = r"(?:said|says|told [\w' ]+?|has said|had said|announced|confirmed|added|warned)"

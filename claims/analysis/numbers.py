@@ -81,6 +81,8 @@ _UNITS: dict[str, tuple[QuantityKind, str, float]] = {
 WHEN_KINDS = frozenset({"date", "weekday", "time"})
 TIME_ZONE = re.compile(r"\b(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|local time)\b")
 _ZONE_ASIDE = re.compile(r"\([^()]*\)")  # "(0241 GMT Friday)" when it names a time zone
+_CODE = re.compile(r"\b(?=[A-Za-z]*[A-Z])[A-Za-z]+\d*(?:-?\d[A-Za-z0-9]*)+\b")
+"""A name with a number in it: "AK-47", "F-16", "H-220s", "MS08-078", "A320", "Covid-19"."""
 ESTIMATE_SPREAD = 0.1  # "about 100" may be 90 to 110, "nearly 100" 90 to 100
 PERCENT_SPREAD = 2.0  # points an estimated percentage may be off at least (`_bounds`)
 HEDGED_AGREEMENT = 0.1  # two estimates ("about", "nearly") of one value differ by at most this
@@ -142,17 +144,18 @@ def find_quantities(sentence: str) -> list[Quantity]:
     asides = [
         match.span() for match in _ZONE_ASIDE.finditer(sentence) if TIME_ZONE.search(match.group())
     ]
+    codes = list(_CODE.finditer(sentence))
     found: list[Quantity] = []
     index = 0
     while index < len(tokens):
-        if _model_number(tokens, index):  # "AK-47": a name's number, one only its like meets
-            name, digits = tokens[index - 2], tokens[index]
-            value = float(digits.text) if digits.text.isdigit() else 0.0
-            text = sentence[name.start : digits.end]
-            found.append(
-                Quantity("count", "", value, value, text, name.start, digits.end, f"{name.lower}-")
-            )
-            index += 1
+        code = next((m for m in codes if m.start() <= tokens[index].start < m.end()), None)
+        if code is not None:  # "AK-47", "MS08-078": a name's number, one only its like meets
+            value = float("".join(re.findall(r"\d", code.group())))  # MS08-078: 8078
+            prefix = re.match(r"[A-Za-z]+", code.group())
+            noun = f"{prefix.group().lower() if prefix else ''}-"
+            found.append(Quantity("count", "", value, value, code.group(), *code.span(), noun))
+            while index < len(tokens) and tokens[index].start < code.end():
+                index += 1
             continue
         result = (
             _time_at(tokens, index, sentence)

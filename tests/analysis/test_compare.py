@@ -168,6 +168,19 @@ def test_one_or_another_count_is_a_range() -> None:
     )
 
 
+def test_a_plea_of_not_guilty_denies_no_count() -> None:
+    assert (
+        _kinds(
+            "Ray Dunn was charged on two counts of murder.",
+            "Ray Dunn pleaded not guilty to two counts of murder.",
+        )
+        == {}
+    )
+    assert set(_kinds("The port agreed to reopen.", "The port has not agreed to reopen.")) == {
+        "negation"
+    }
+
+
 def test_it_leaves_different_quantities_of_different_things_alone() -> None:
     assert "number" not in _kinds(
         "Cuba said 32 of its officers were killed.", "Officials said 80 civilians died."

@@ -221,6 +221,8 @@ def test_the_number_of_a_name_is_no_count() -> None:
     assert (rifles.value, model.text, model.noun) == (7.0, "AK-47", "ak-")
     assert compatible(model, _one("an AK-47"))
     assert not compatible(_one("batch PJ-4471"), _one("batch PJ-4472"))
+    assert not compatible(_one("update MS08-078"), _one("update MS09-078"))
+    assert [q.text for q in find_quantities("An A320 and a Covid-19 ward.")] == ["A320", "Covid-19"]
 
 
 def test_a_number_alone_after_a_clock_word_is_an_hour() -> None:
