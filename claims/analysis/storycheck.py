@@ -74,6 +74,36 @@ def _simple_body(text: str) -> str:
     return "\n".join(lines)
 
 
+def rebuild_story(spec: dict[str, Any], source: Path, folder: Path) -> Path:
+    """An annotated story whose articles are files in `source` (not ours to copy), written
+    with its gold.json into `folder`, ready for `load_story`. `spec` ("bench/real_stories/")
+    names each article's file and points at gold sentences by character offset in it; a
+    headline and an author line are added to articles that have none ("headed" false: ECB+
+    files are bare sentences, some after a "Source:" line)."""
+    raw = {}
+    for number, article in enumerate(spec["articles"], start=1):
+        text = (source / article["from"]).read_text(encoding="utf-8")
+        raw[article["file"]] = text
+        if not spec["headed"]:
+            text = f"Report {number}\nAuthor: unknown\n\n" + re.sub(r"\ASource:[^\n]*\n", "", text)
+        (folder / article["file"]).write_text(text, encoding="utf-8")
+
+    def quoted(reference: list[Any]) -> list[str]:
+        file, start, length = reference
+        return [file, raw[file][start : start + length]]
+
+    gold = {
+        "rewrites": spec["rewrites"],
+        "claims": [
+            {**claim, "sentences": [quoted(item) for item in claim["sentences"]]}
+            for claim in spec["claims"]
+        ],
+        "boilerplate": [quoted(item) for item in spec["boilerplate"]],
+    }
+    (folder / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    return folder
+
+
 def evaluate_story(folder: Path, embedder: Embedder) -> dict[str, Any]:
     story = load_story(folder)
     analysis = analyze(story.articles, embedder=embedder)
