@@ -39,18 +39,30 @@ def state(story: Story) -> str:
     return str(Story.objects.get(pk=story.pk).analysis_state)
 
 
+MID_TASK_AGE = 0.5  # seconds a task must have been running to be caught mid-task
+
+
 def in_flight(log: Path) -> set[str]:
     """Tasks the worker log says were received and have not succeeded."""
     return task_ids(log, "received") - task_ids(log, "succeeded")
 
 
 def freeze_mid_task(worker: subprocess.Popen[bytes], log: Path, story: Story) -> None:
-    """Stop the worker (SIGSTOP) at a moment its log shows a task received and not finished,
-    with the analysis running: a kill then always lands in the middle, however fast or loaded
-    the machine. Caught between tasks, it is let go on (SIGCONT) and caught again."""
+    """Stop the worker (SIGSTOP) at a moment its log shows a task received and not finished
+    for MID_TASK_AGE already, with the analysis running: a kill then lands in the middle of a
+    long task (splitting and embedding a new article), however fast or loaded the machine. A
+    task that ends within milliseconds (an article already prepared) is never the one caught:
+    its child may have stored its result before the worker logs it, so a kill would not
+    interrupt it. Caught between tasks, the worker is let go on (SIGCONT) and caught again."""
+    first_seen: dict[str, float] = {}
 
     def mid_task() -> bool:
-        return bool(in_flight(log)) and state(story) == AnalysisState.RUNNING
+        now = time.monotonic()
+        flying = in_flight(log)
+        for task in flying:
+            first_seen.setdefault(task, now)
+        long_running = any(now - first_seen[task] >= MID_TASK_AGE for task in flying)
+        return long_running and state(story) == AnalysisState.RUNNING
 
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
