@@ -69,6 +69,7 @@ _SHORT_FOR = {
     "mt": ("mount",), "st": ("saint", "street"), "ft": ("fort",), "pt": ("point", "port"),
     "rd": ("road",), "ave": ("avenue",), "univ": ("university",), "co": ("company",),
 }  # fmt: skip
+_SHORT_NAMES = {"mideast": "middle east", "the mideast": "middle east"}
 _PLACE_SUFFIXES = frozenset({"area", "based", "born", "bound", "region"})
 _TOLD = frozenset({"told", "telling"})
 _CREDITING_VERBS = ("cited", "quoted", "contacted", "reported", "interviewed", "obtained", "seen")
@@ -391,7 +392,11 @@ def _same_pair(first: Difference, second: Difference) -> bool:
 
 
 def _shortened(first: list[str], second: list[str]) -> bool:
-    """The same name with a word written short in one: "Mt Cook" / "Mount Cook"."""
+    """The same name with a word written short in one: "Mt Cook" / "Mount Cook", "Mideast" /
+    "Middle East"."""
+    joined = [" ".join(fold(word).rstrip(".") for word in name) for name in (first, second)]
+    if _SHORT_NAMES.get(joined[0], joined[0]) == _SHORT_NAMES.get(joined[1], joined[1]):
+        return True
     if len(first) != len(second):
         return False
     return all(

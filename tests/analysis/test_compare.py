@@ -143,6 +143,13 @@ def test_a_name_with_a_word_written_short_is_the_same_name() -> None:
         )
         == {}
     )
+    assert (
+        _kinds(
+            "In January five cables were cut, causing outages in the Middle East.",
+            "In January cables were also cut, causing outages in the Mideast.",
+        )
+        == {}
+    )
 
 
 def test_the_age_of_a_thing_is_not_a_persons() -> None:
