@@ -74,26 +74,16 @@ class Alignment:
         return self.ordered / self.second_size if self.second_size else 0.0
 
 
-def find_derived(
-    article_sentences: Mapping[int, Sequence[int]],
-    scorer: PairScorer,
-    published: Mapping[int, date | None],
-    order: Sequence[int],
-) -> dict[int, Derivation]:
-    """`article_sentences`: article id -> indices of its statements in `scorer.sentences`;
-    `order`: article ids in the order they were added to the story."""
-    return find_sources(article_sentences, scorer, published, order)[0]
-
-
 def find_sources(
     article_sentences: Mapping[int, Sequence[int]],
     scorer: PairScorer,
     published: Mapping[int, date | None],
     order: Sequence[int],
 ) -> tuple[dict[int, Derivation], set[tuple[int, int]]]:
-    """The rewrites (`find_derived`), and the statements (i < j, indices in
+    """The rewrites (article id -> its Derivation), and the statements (i < j, indices in
     `scorer.sentences`) of copied passages (`COPIED_PASSAGE`) between articles that are not
-    rewrites of each other."""
+    rewrites of each other. `article_sentences`: article id -> indices of its statements in
+    `scorer.sentences`; `order`: article ids in the order they were added to the story."""
     ids = [article for article in order if len(article_sentences.get(article, ())) >= MIN_ALIGNED]
     alignments = [
         align_articles(first, second, article_sentences, scorer)
