@@ -153,13 +153,9 @@ def clashing_quantities(
             for other in partners
         ):
             continue  # a second day, date or time the other leaves out, not a different one
-        same_thing = [
-            other
-            for other in partners
-            if _same_thing(quantity, other) and id(other) not in matched_second
-        ]
-        # the one value of its kind each sentence gives that the other does not match
+        # the values of its kind the other sentence gives that nothing of this one matched
         left = [other for other in partners if id(other) not in matched_second]
+        same_thing = [other for other in left if _same_thing(quantity, other)]
         alone = (
             len(left) == 1
             and sum(1 for q in first if comparable(q, quantity) and id(q) not in matched_first) == 1

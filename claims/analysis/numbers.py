@@ -438,11 +438,12 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
             decimals = len(written.split(".")[1]) if "." in written else 0
             precision = 0.5 * scale * 10**-decimals if decimals else 0.02 * value * scale
             value, cursor = value * scale, cursor + 1
-    age_end = None if currency or precision else _age_at(tokens, start_index, cursor, value)
-    if age_end is not None:  # "Brian Nichols, 37,", "a 37-year-old", "aged 37"
+    age = None if currency or precision else _age_at(tokens, start_index, cursor, value)
+    if age is not None:  # "Brian Nichols, 37,", "a 37-year-old", "aged 37"
+        age_end, whose = age
         end = tokens[age_end - 1].end
         text = sentence[token.start : end]
-        noun = f"{AGE} {_whose_age(tokens, start_index, cursor, age_end)}".strip()
+        noun = f"{AGE} {whose}".strip()
         return Quantity("count", "", value, value, text, token.start, end, noun), age_end
     kind: QuantityKind = "count"
     unit = ""
@@ -497,40 +498,29 @@ AGE = "years old"  # the noun of a person's age: ages compare with ages, not wit
 _AGE_AFTER = (("-", "year", "-", "old"), ("year", "-", "old"), ("years", "old"), ("year", "old"))
 
 
-def _age_at(tokens: list[_Token], start: int, cursor: int, value: float) -> int | None:
-    """The index after a person's age written at tokens[start:cursor] ("a 37-year-old", "37
-    years old", "aged 37", "Brian Nichols, 37, was ..."), None when the number is no age."""
+def _age_at(tokens: list[_Token], start: int, cursor: int, value: float) -> tuple[int, str] | None:
+    """A person's age written at tokens[start:cursor] ("a 37-year-old", "37 years old", "aged
+    37", "Brian Nichols, 37, was ..."): the index after it, and whose or what's age it is when
+    the sentence says (the name before "Brian Nichols, 37," or the word after "a 60-year-old
+    woman", "a 41-year-old murder case"); None when the number is no age."""
     if not (value.is_integer() and 0 < value < 120):
         return None
     for words in _AGE_AFTER:
         ahead = [token.lower for token in tokens[cursor : cursor + len(words)]]
         if tuple(ahead) == words:
-            return cursor + len(words)
+            end = cursor + len(words)
+            word = tokens[end].lower if end < len(tokens) and tokens[end].text.isalpha() else ""
+            return end, "" if word in _NOT_WHOSE else word
     if start > 0 and tokens[start - 1].lower == "aged":
-        return cursor
-    return cursor if _apposition(tokens, start, cursor) else None
-
-
-def _apposition(tokens: list[_Token], start: int, cursor: int) -> bool:
-    """A number set off by commas after a name: "Brian Nichols, 37, was ..."."""
-    return (
+        return cursor, ""
+    apposition = (
         start >= 2
         and tokens[start - 1].text == ","
         and tokens[start - 2].text[:1].isupper()
         and tokens[start - 2].text.isalpha()
         and (cursor == len(tokens) or tokens[cursor].text in {",", ".", ";", ")"})
     )
-
-
-def _whose_age(tokens: list[_Token], start: int, cursor: int, end: int) -> str:
-    """Whose or what's age it is, when the sentence says: the name before "Brian Nichols,
-    37," or the word after "a 60-year-old woman", "a 41-year-old murder case"."""
-    if _apposition(tokens, start, cursor):
-        return tokens[start - 2].lower
-    if end > cursor and end < len(tokens) and tokens[end].text.isalpha():
-        word = tokens[end].lower
-        return "" if word in _NOT_WHOSE else word
-    return ""
+    return (cursor, tokens[start - 2].lower) if apposition else None
 
 
 _NOT_WHOSE = frozenset(
