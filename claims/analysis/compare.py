@@ -18,6 +18,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 
 from claims.analysis.features import (
+    STOPWORDS,
     SentenceInfo,
     fold,
     folded_words,
@@ -39,6 +40,7 @@ from claims.analysis.numbers import (
 from claims.analysis.polarity import opposed, poles
 from claims.analysis.quotes import (
     SENTENCE_OPENERS,
+    SPEECH_VERBS,
     QuoteSpan,
     outside_quotes,
     quote_similarity,
@@ -64,6 +66,8 @@ QUOTE_IN_PLACE = 0.2
 changed: "incompetent and old people" / "incompetent, senile men" (0.29) is; "using this to go
 after our most imperiled wildlife" / "using global warming as a stalking horse" (0.11, one
 speaker's two remarks in a real ECB+ story) is not."""
+SHORT_QUOTE = 5  # words: a quotation this short can be read by its frame (`_framed_alike`)
+QUOTE_FRAME = 3  # words on one side of a quotation that place it in its sentence
 _ARTICLES = frozenset({"the", "a", "an"})
 _SHORT_FOR = {
     "mt": ("mount",), "st": ("saint", "street"), "ft": ("fort",), "pt": ("point", "port"),
@@ -237,7 +241,7 @@ def quote_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differenc
         if in_order and similarity < QUOTE_RELATED:
             best = second.quotes[position]  # the same place in a sentence of the same shape
             similarity = quote_similarity(quote.text, best.text)
-            if similarity < QUOTE_IN_PLACE:
+            if similarity < QUOTE_IN_PLACE and not _framed_alike(first, quote, second, best):
                 continue
         elif similarity < QUOTE_RELATED:
             continue
@@ -272,6 +276,31 @@ def quote_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differenc
             )
         )
     return found
+
+
+def _framed_alike(
+    first: SentenceInfo, quote: QuoteSpan, second: SentenceInfo, other: QuoteSpan
+) -> bool:
+    """Two short quotations in the same words' frame: one quotation changed, however few words
+    the two share ("included “the majority” of his guards" / "said “a large part” of his guards
+    were hurt"). The frame is the `QUOTE_FRAME` words just after the quotation, or just before
+    it, and holds a word of substance (not "he said")."""
+    if max(len(quote_words(quote.text)), len(quote_words(other.text))) > SHORT_QUOTE:
+        return False
+    sides = (
+        (first.text[quote.end :], second.text[other.end :], slice(0, QUOTE_FRAME)),
+        (first.text[: quote.start], second.text[: other.start], slice(-QUOTE_FRAME, None)),
+    )
+    for text_a, text_b, frame in sides:
+        words_a = [fold(word) for word in _RAW_WORD.findall(text_a)][frame]
+        words_b = [fold(word) for word in _RAW_WORD.findall(text_b)][frame]
+        if (
+            len(words_a) == QUOTE_FRAME
+            and words_a == words_b
+            and any(word not in STOPWORDS and word not in SPEECH_VERBS for word in words_a)
+        ):
+            return True
+    return False
 
 
 def _figures_as_read(text: str) -> str:

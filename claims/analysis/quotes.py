@@ -17,6 +17,7 @@ _SPEECH_VERBS = (
     r"warned|noted|insisted|claimed|tweeted|posted|described|called|asserted|argued|"
     r"explained|remarked|replied|announced|read"
 )
+SPEECH_VERBS = frozenset(_SPEECH_VERBS.split("|"))
 _NAME = r"(?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'-]+"
 _ROLE = r"(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){0,3}[\w’'-]+"
 _LISTENER_VERBS = r"told|tells"

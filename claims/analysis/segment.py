@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import pairwise
 
 import pysbd
 
@@ -20,6 +21,7 @@ from claims.analysis.types import Segment, SentenceKind
 # A line that ends like this closes its unit; otherwise the next line continues it.
 _TERMINAL = tuple(".!?…:;\"”’'»")
 _MAX_QUOTE_MERGE = 8
+QUOTE_LINES = 4  # a quotation left open at a line's end is looked for this many lines on
 
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?:.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 _NAME_WORD = r"[A-Z][\w.'’-]*"
@@ -152,13 +154,14 @@ def _span(body: str, start: int, end: int, kind: SentenceKind) -> list[Segment]:
 
 def _units(body: str, offset: int) -> Iterator[tuple[int, int, bool]]:
     """Paragraph units as (start, end, is_single_line): lines rejoined when hard-wrapped."""
+    lines = [
+        (offset + match.start(), offset + match.end(), match.group().strip())
+        for match in re.finditer(r"[^\n]+", body[offset:])
+    ]
     unit_start: int | None = None
     unit_end = 0
     lines_in_unit = 0
-    for match in re.finditer(r"[^\n]+", body[offset:]):
-        line = match.group()
-        start, end = offset + match.start(), offset + match.end()
-        stripped = line.strip()
+    for number, (start, end, stripped) in enumerate(lines):
         if not stripped:
             if unit_start is not None:
                 yield unit_start, unit_end, lines_in_unit == 1
@@ -166,7 +169,7 @@ def _units(body: str, offset: int) -> Iterator[tuple[int, int, bool]]:
             continue
         previous_open = unit_start is not None and (
             not _closes_unit(body[unit_start:unit_end])
-            or _quote_carries_on(body[unit_start:unit_end], stripped)
+            or _quote_carries_on(body[unit_start:unit_end], _next_lines(lines, number))
             or _quote_introduced(body[unit_start:unit_end], stripped)
         )
         if unit_start is not None and previous_open and start - unit_end == 1:
@@ -178,6 +181,17 @@ def _units(body: str, offset: int) -> Iterator[tuple[int, int, bool]]:
         unit_start, unit_end, lines_in_unit = start, end, 1
     if unit_start is not None:
         yield unit_start, unit_end, lines_in_unit == 1
+
+
+def _next_lines(lines: list[tuple[int, int, str]], number: int) -> list[str]:
+    """The stripped line `number` and those straight after it, up to a blank line and at most
+    `QUOTE_LINES` in all."""
+    found = [lines[number][2]]
+    for (_, end, _), (start, _, stripped) in pairwise(lines[number : number + QUOTE_LINES]):
+        if start - end != 1 or not stripped:
+            break
+        found.append(stripped)
+    return found
 
 
 _INTRODUCES = re.compile(
@@ -192,13 +206,21 @@ def _quote_introduced(unit: str, line: str) -> bool:
     return line.startswith(('"', "“")) and bool(_INTRODUCES.search(unit.rsplit("\n", 1)[-1]))
 
 
-def _quote_carries_on(unit: str, line: str) -> bool:
-    """A quotation left open at the end of a unit and closed on the next line, which opens none
-    of its own: one quotation over two lines (text kept one sentence to a line). A paragraph
-    that opens its quotation again is a new unit, as newspapers write a long quotation."""
-    if not _quote_open(unit) or line.startswith(('"', "“")):
+def _quote_carries_on(unit: str, lines: list[str]) -> bool:
+    """A quotation left open at the end of a unit and closed on one of the next lines (`lines`,
+    the next first), none of which opens a quotation of its own: one quotation over a few
+    lines (text kept one sentence to a line). A paragraph that opens its quotation again is a
+    new unit, as newspapers write a long quotation."""
+    if not _quote_open(unit):
         return False
-    return line.count('"') % 2 == 1 or line.count("”") > line.count("“")
+    for line in lines:
+        if line.startswith(('"', "“")):
+            return False
+        if line.count('"') % 2 == 1 or line.count("”") > line.count("“"):
+            return True
+        if any(mark in line for mark in '"“”'):
+            return False
+    return False
 
 
 def _closes_unit(text: str) -> bool:

@@ -79,6 +79,22 @@ def test_two_remarks_of_one_speaker_are_not_one_quotation_changed() -> None:
     )
 
 
+def test_a_short_quotation_framed_by_the_same_words_is_one_quotation_changed() -> None:
+    kinds = _kinds(
+        "The army said the dead included “most” of the mayor’s bodyguards.",
+        'The army has said that a "good share" of the mayor’s bodyguards were among the dead.',
+    )
+    assert set(kinds) == {"quote"} and "[-most-] {+good share+}" in kinds["quote"]
+    # a frame of words that say nothing ("of it, he") or a long quotation is not enough
+    assert "quote" not in _kinds(
+        'He called it "chaos" of it, he said.', 'He said "a shambles" of it, he said.'
+    )
+    assert "quote" not in _kinds(
+        'Ada Venn said "we will take this fight to every court in the land" of the mayor’s plan.',
+        'Ada Venn said "the money has gone and nobody will tell us where" of the mayor’s plan.',
+    )
+
+
 def test_names_of_a_list_written_in_another_order_are_not_other_names() -> None:
     assert "entity" not in _kinds(
         "He is the third coach fired, following Ana Ruiz (Oklahoma City), Tom Kell (Denver) "

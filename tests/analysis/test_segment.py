@@ -76,6 +76,10 @@ def test_a_quotation_closed_on_the_next_line_is_one_sentence() -> None:
         '"We will be back.\nThat\'s all," the coach said.',
         "The club agreed.",
     ]
+    quotation = '"We lost.\nWe will be back.\nThat\'s all," the coach said.'
+    assert _statements(quotation + "\nThe club agreed.")[0] == quotation  # over three lines
+    never_closed = 'He said "no.\nThe club agreed.\nThe fans did not.\nNor did they.\nOr I.\nEnd."'
+    assert len(_statements(never_closed)) > 1  # closed too far on: not one quotation
     reopened = '"We will be back.\n"That\'s all," the coach said.'  # a quote over paragraphs
     assert _statements(reopened) == ['"We will be back.', '"That\'s all," the coach said.']
 
