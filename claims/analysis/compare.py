@@ -76,6 +76,10 @@ _SHORT_FOR = {
 _SHORT_NAMES = {"mideast": "middle east", "the mideast": "middle east"}
 _PLACE_SUFFIXES = frozenset({"area", "based", "born", "bound", "region"})
 _TOLD = frozenset({"told", "telling"})
+_BEARING = re.compile(
+    r"\b(?P<bearing>(?i:(?:north|south)(?:-?(?:east|west))?|east|west))(?i:ward)?\s+of\s+"
+    r"(?:the\s+)?(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)"
+)
 _CREDITING_VERBS = ("cited", "quoted", "contacted", "reported", "interviewed", "obtained", "seen")
 _CREDITED_BY = frozenset(
     [("according", "to"), ("interview", "with"), ("speaking", "to"), ("spoke", "to")]
@@ -123,8 +127,29 @@ def sentence_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differ
     if any(item.kind == "attribution" for item in found):
         names = [item for item in names if item.kind != "entity"]
     found += names
+    found += direction_conflicts(first, second)
     found += negation_conflicts(first, second)
     return found
+
+
+def direction_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
+    """One place, two bearings from it: "150 miles east of Aden" / "150 miles west of Aden"
+    puts the event somewhere else, an `entity` conflict (a place that differs)."""
+    bearings_a, bearings_b = _bearings(first.text), _bearings(second.text)
+    return [
+        Difference("entity", f"{bearings_a[place]} of {place} vs {bearings_b[place]} of {place}")
+        for place in sorted(bearings_a.keys() & bearings_b.keys())
+        if bearings_a[place].lower().replace("-", "") != bearings_b[place].lower().replace("-", "")
+    ]
+
+
+def _bearings(text: str) -> dict[str, str]:
+    """The places a sentence gives a compass bearing from ("north-east of Gdansk"), each with
+    its bearing as written; a place given two bearings is left out."""
+    found: dict[str, set[str]] = {}
+    for match in _BEARING.finditer(text):
+        found.setdefault(match["place"], set()).add(match["bearing"])
+    return {place: next(iter(bearings)) for place, bearings in found.items() if len(bearings) == 1}
 
 
 def number_conflicts(first: tuple[Quantity, ...], second: tuple[Quantity, ...]) -> list[Difference]:

@@ -389,10 +389,13 @@ def _next_is(tokens: list[_Token], index: int, words: Collection[str]) -> bool:
 
 
 def _word_fraction_at(tokens: list[_Token], index: int) -> tuple[float, int, bool] | None:
-    """ "a dozen" (12) or nothing; fractions are handled as percents elsewhere."""
+    """ "a dozen" (12), "a pair of" (2) or nothing; fractions are handled as percents
+    elsewhere."""
     word = tokens[index].lower
     if word in {"a", "an"} and index + 1 < len(tokens) and tokens[index + 1].lower == "dozen":
         return 12.0, index + 2, True
+    if word == "a" and _next_is(tokens, index, {"pair"}) and _next_is(tokens, index + 1, {"of"}):
+        return 2.0, index + 3, True
     if word == "dozen":
         return 12.0, index + 1, True
     return None

@@ -95,6 +95,18 @@ def test_a_short_quotation_framed_by_the_same_words_is_one_quotation_changed() -
     )
 
 
+def test_one_place_with_two_bearings_from_it_is_an_entity_conflict() -> None:
+    assert _kinds(
+        "Pirates fired on the freighter about 150 nautical miles east of Aden.",
+        "The freighter, sailing 150 nautical miles West of Aden, was fired on.",
+    ) == {"entity": "east of Aden vs West of Aden"}
+    same_bearing = _kinds(
+        "The quake struck 40 km northeast of San Carlos.",
+        "The quake struck 40 km north-east of San Carlos, east of the Rio Verde.",
+    )
+    assert same_bearing == {}
+
+
 def test_names_of_a_list_written_in_another_order_are_not_other_names() -> None:
     assert "entity" not in _kinds(
         "He is the third coach fired, following Ana Ruiz (Oklahoma City), Tom Kell (Denver) "

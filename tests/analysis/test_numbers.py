@@ -41,6 +41,7 @@ def _one(text: str) -> Quantity:
         ("half a million people", "500,000 people"),
         ("more than a hundred and forty operations", "143 operations"),
         ("half a dozen boats", "six boats"),
+        ("a pair of left hooks", "two left hooks"),
         ("a mile and a half", "2.4 km"),
         ("just over a minute and a half", "97 seconds"),
         ("fourteen dollars fifty a share", "$14.50 a share"),
@@ -55,6 +56,7 @@ def test_it_finds_these_quantities_compatible(first: str, second: str) -> None:
     ("first", "second"),
     [
         ("30 people", "40 people"),
+        ("a pair of left hooks", "three left hooks"),
         ("50 km/h", "80 km/h"),
         ("May 2025", "in 2024"),
         ("on Monday", "on Thursday"),
