@@ -396,8 +396,8 @@ def _word_fraction_at(tokens: list[_Token], index: int) -> tuple[float, int, boo
         return 12.0, index + 2, True
     if word == "a" and _next_is(tokens, index, {"pair"}) and _next_is(tokens, index + 1, {"of"}):
         return 2.0, index + 3, True
-    if word == "dozen":
-        return 12.0, index + 1, True
+    if word == "dozen" and not _next_is(tokens, index, {"of"}):
+        return 12.0, index + 1, True  # "dozen of warships" is "dozens of", written short
     return None
 
 

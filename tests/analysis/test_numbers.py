@@ -103,6 +103,10 @@ def test_it_reads_kinds_units_and_what_is_counted() -> None:
 def test_it_ignores_words_that_only_look_like_numbers() -> None:
     assert find_quantities("May I say one thing about the first term?") == []
     assert find_quantities("The union called a second strike.") == []
+    # "dozen of" is "dozens of" written short: as vague as "dozens of", not 12
+    assert find_quantities("Dozen of warships patrol the gulf.") == []
+    assert find_quantities("Dozens of warships patrol the gulf.") == []
+    assert [q.low for q in find_quantities("A dozen of the warships patrol the gulf.")] == [12.0]
 
 
 @pytest.mark.parametrize(
