@@ -47,6 +47,8 @@ _NEGATIONS_TEXT = (
     "declined declines refused refuses"
 )
 NEGATIONS = frozenset(_NEGATIONS_TEXT.split())
+_COMPARED_TEXT = "fewer more less later earlier sooner longer shorter greater higher lower further"
+_COMPARED = frozenset(_COMPARED_TEXT.split())  # "no fewer than": a bound, not a negation
 # "don't" typed without its apostrophe, as wire copy often has it
 _BARE_CONTRACTIONS_TEXT = (
     "dont doesnt didnt isnt wasnt arent werent havent hasnt hadnt cant couldnt wouldnt "
@@ -88,7 +90,8 @@ class SentenceInfo:
     def has_negation(self) -> bool:
         """Any negation at all, also one whose scope a comma cut ("declined, through a
         spokesman, to comment")."""
-        return any(is_negation(word) for word in folded_words(self.text))
+        words = folded_words(self.text)
+        return any(negates(words, position) for position in range(len(words)))
 
     @cached_property
     def ngram_counts(self) -> tuple[Counter[tuple[str, ...]], ...]:
@@ -167,7 +170,11 @@ def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> froze
     for clause in _CLAUSE_BREAK.split(text):
         words = folded_words(clause)
         for position, word in enumerate(words):
-            if not is_negation(word) or word in ignoring or BOUNDED & set(words[position + 1 :]):
+            if (
+                not negates(words, position)
+                or word in ignoring
+                or BOUNDED & set(words[position + 1 :])
+            ):
                 continue  # "will not close until June 30" says when it closes
             for offset, following in enumerate(words[position + 1 :], start=position + 1):
                 if following in _SCOPE_ENDS:
@@ -213,6 +220,18 @@ def reported_content(text: str) -> str | None:
 def is_negation(word: str) -> bool:
     """A folded word that negates: "not", "never", "declined", "don't", "dont"."""
     return word in NEGATIONS or word.endswith("n't") or word in _BARE_CONTRACTIONS
+
+
+def negates(words: Sequence[str], position: int) -> bool:
+    """Whether the folded word at `position` negates: "no fewer than 140" and "not later
+    than Monday" set a bound on a figure and deny nothing."""
+    if not is_negation(words[position]):
+        return False
+    return not (
+        words[position + 1 : position + 2] != []
+        and words[position + 1] in _COMPARED
+        and words[position + 2 : position + 3] == ["than"]
+    )
 
 
 def negation_mismatch(first: SentenceInfo, second: SentenceInfo) -> bool:

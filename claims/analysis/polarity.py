@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from claims.analysis.features import BOUNDED, folded_words, is_negation
+from claims.analysis.features import BOUNDED, folded_words, negates
 
 _OPPOSITES_TEXT = """
 continue continues continued continuing resume resumes resumed resuming proceed proceeds
@@ -63,6 +63,7 @@ for _group, _entry in enumerate(_OPPOSITES_TEXT.split(";")):
     _positive, _negative = _entry.split("|")
     _POLE |= {word: (_group, 1) for word in _positive.split()}
     _POLE |= {word: (_group, -1) for word in _negative.split()}
+_CALL = frozenset({"call", "calls", "called", "calling"})  # "called off" is "cancelled"
 _ADJECTIVE_BEFORE = {"close": {"to", "by"}, "open": {"to"}}  # "close to 100", "open to offers"
 _CLAUSE = re.compile(
     r"[,;:.!?()]| and | but | while | although | whereas | once | after | before | when | if "
@@ -76,14 +77,14 @@ def poles(text: str) -> dict[int, int]:
     for clause in _CLAUSE.split(text):
         words = folded_words(clause)
         for position, word in enumerate(words):
-            pole = _POLE.get(word)
+            following = words[position + 1] if position + 1 < len(words) else ""
+            pole = _POLE.get("cancelled" if word in _CALL and following == "off" else word)
             if pole is None or BOUNDED & set(words[position + 1 :]):
                 continue
-            following = words[position + 1] if position + 1 < len(words) else ""
             if word in _ADJECTIVE_BEFORE and following in _ADJECTIVE_BEFORE[word]:
                 continue
             group, side = pole
-            denied = any(is_negation(before) for before in words[:position])
+            denied = any(negates(words, before) for before in range(position))
             sides.setdefault(group, set()).add(-side if denied else side)
     return {group: next(iter(found)) for group, found in sides.items() if len(found) == 1}
 

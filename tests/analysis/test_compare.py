@@ -496,6 +496,7 @@ def test_posts_of_different_organisations_are_not_one_post() -> None:
     ("first", "second"),
     [
         ("The ferry will continue to run all winter.", "The ferry will stop running this winter."),
+        ("The strike was called off on Friday.", "The strike continued on Friday."),
         ("The sprinklers worked as designed.", "The sprinkler system failed."),
         ("The road was reopened on Friday.", "The road remains closed."),
         ("Nobody was hurt, the company said.", "Two workers were injured, the company said."),
@@ -513,6 +514,10 @@ def test_opposite_words_are_a_negation_conflict(first: str, second: str) -> None
         ("The sprinklers did not work.", "The sprinkler system failed."),
         ("No one was injured in the fire.", "Nobody was hurt in the blaze."),
         ("The line will stay suspended until Monday.", "Services will resume on Monday."),
+        (
+            "The search was called off at dusk and will resume on Monday.",
+            "Rescuers stopped searching at nightfall.",
+        ),
         ("The library will close on March 3.", "The library will not close until March 3."),
         ("The fire brought prices close to record levels.", "Prices opened higher."),
         (
@@ -520,6 +525,8 @@ def test_opposite_words_are_a_negation_conflict(first: str, second: str) -> None
             "He cannot hold office for a decade once he is released.",
         ),
         ("The maker has not changed its supplier.", "Its supplier is unchanged, it said."),
+        ("No fewer than 140 surgeries were called off.", "At least 140 surgeries were cancelled."),
+        ("He said no more than 20 flights were cancelled.", "About 20 flights were cancelled."),
     ],
 )
 def test_the_same_side_said_two_ways_is_not_a_negation_conflict(first: str, second: str) -> None:
