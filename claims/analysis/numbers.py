@@ -117,7 +117,7 @@ class Quantity:
     noun: str = ""  # what is counted ("cubans", "people"), lowercased, may be empty
     parts: tuple[int | None, int | None, int | None] = (None, None, None)
     # a date's or time's "since", "until", "by", ...; "said" for the day a source spoke ("told
-    # reporters on Wednesday"); "" for "in", "on", "at"
+    # reporters on Wednesday"); "ago" for a duration counted back from now; "" for "in", "on"
     relation: str = ""
     hedge: Hedge = ""  # how the value is hedged: "at least 20", "up to 70", "nearly", "about"
     """Dates: (year, month, day). Times: (1 for p.m., 0 for a.m., None when unsaid; hour on a
@@ -173,6 +173,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
         if quantity.kind == "duration" and after < len(tokens) and tokens[after].lower in _ANCHORED:
             # "a day after the vote": counted from the vote, comparable with durations from it
             quantity = dataclasses.replace(quantity, noun=_noun_after(tokens, after + 1))
+        elif quantity.kind == "duration" and after < len(tokens) and tokens[after].lower == "ago":
+            # "eight days ago" says when, counted back from now: not how long something lasted
+            quantity = dataclasses.replace(quantity, relation="ago")
         if quantity.kind in WHEN_KINDS and before in SPAN_WORDS:
             quantity = dataclasses.replace(quantity, relation=before)
         elif quantity.kind in WHEN_KINDS and (

@@ -130,6 +130,19 @@ def test_times_counted_from_different_events_do_not_clash() -> None:
     ) == {"number": "two days vs a week"}
 
 
+def test_a_time_ago_is_no_length_of_time_but_two_times_ago_differ() -> None:
+    assert (
+        _kinds(
+            "The shooting set off five days of riots across the country.",
+            "More riots broke out over the killing of the boy eight days ago.",
+        )
+        == {}
+    )
+    assert _kinds("The boy was killed eight days ago.", "The boy was killed a week ago.") == {
+        "number": "eight days vs a week"
+    }
+
+
 def test_a_count_the_other_sentence_matched_is_not_another_value_of_it() -> None:
     assert (
         _kinds(
