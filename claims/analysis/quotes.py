@@ -27,6 +27,11 @@ _SPEAKER_BEFORE = re.compile(
 _SPEAKER_APPOSITION = re.compile(
     rf"(?P<who>{_NAME}),\s+[^,.;:!?]{{1,60}},\s+(?:{_SPEECH_VERBS}|{_LISTENER_VERBS})\b"
 )
+# a name, then its post with no comma to close it: "Peter Gale, chief officer at Harbury Fire
+# and Rescue Service says …" (the speaker is Peter Gale, not "Rescue Service")
+_SPEAKER_OPEN_APPOSITION = re.compile(
+    rf"^(?P<who>{_NAME}),\s+[^,.;:!?]{{1,80}}?\s+(?:{_SPEECH_VERBS}|{_LISTENER_VERBS})\b"
+)
 # after a quotation: “…,” said harbour master Ysolde Pryce. / “…,” said the mayor, Ana Ruiz.
 _SPEAKER_AFTER = re.compile(
     rf"QUOTE\s*[”\"’'»]?\s*,?\s*(?:{_SPEECH_VERBS})\s+"
@@ -109,6 +114,7 @@ def speaker(sentence: str, quotes: list[QuoteSpan] | tuple[QuoteSpan, ...] = ())
         _ACCORDING,
         _SPEAKER_AFTER,
         _SPEAKER_APPOSITION,
+        _SPEAKER_OPEN_APPOSITION,
         _SPEAKER_BEFORE,
         _SPEAKER_HOW,
         _SPEAKER_CALLING,

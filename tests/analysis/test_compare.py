@@ -426,6 +426,18 @@ def test_a_sentence_opener_is_not_a_speaker() -> None:
     assert "attribution" not in kinds
 
 
+def test_a_speaker_whose_post_no_comma_closes_is_still_the_speaker() -> None:
+    kinds = _kinds(
+        "Peter Gale, chief officer at Harbury Fire and Rescue Service says it is “a total loss”.",
+        "Chief fire officer Peter Gale described the building as “a total loss”.",
+    )
+    assert "attribution" not in kinds
+    assert "attribution" in _kinds(
+        "Peter Gale, chief officer at Harbury Fire and Rescue Service says it is “a total loss”.",
+        "Fire chief Ana Ruiz described the building as “a total loss”.",
+    )
+
+
 def test_a_named_speaker_and_a_described_one_may_be_the_same_person() -> None:
     kinds = _kinds(
         "“We are very pleased with the ruling,” said Ivo Brandt.",
