@@ -74,6 +74,13 @@ _SHORT_FOR = {
     "rd": ("road",), "ave": ("avenue",), "univ": ("university",), "co": ("company",),
 }  # fmt: skip
 _SHORT_NAMES = {"mideast": "middle east", "the mideast": "middle east"}
+# US states as datelines abbreviate them, AP style ("Jacksonville, Fla."): a qualifier of a
+# place, never a place of its own
+_STATE_ABBREVIATIONS_TEXT = """
+ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb
+nev nh nj nm ny nc nd okla ore pa ri sc sd tenn vt va wash wva wis wyo
+"""
+_STATE_ABBREVIATIONS = frozenset(_STATE_ABBREVIATIONS_TEXT.split())
 _PLACE_SUFFIXES = frozenset({"area", "based", "born", "bound", "region"})
 _TOLD = frozenset({"told", "telling"})
 _BEARING = re.compile(
@@ -378,6 +385,8 @@ def name_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
             continue
         if _shortened(old, new):
             continue  # "Mt Cook" / "Mount Cook"
+        if _state_abbreviation(old) != _state_abbreviation(new):
+            continue  # "in Jacksonville, Fla." / "at Jacksonville Municipal Stadium"
         names = (" ".join(old), " ".join(new))
         if spelling_variant(old_key, new_key):
             found.append(Difference("spelling", f"{names[0]} / {names[1]}", names))
@@ -407,6 +416,11 @@ def post_differences(first: SentenceInfo, second: SentenceInfo) -> list[Differen
                 detail = f"{a.name} vs {b.name}, each named as {_post(a, b)}"
                 found.append(Difference("entity", detail, names))
     return found
+
+
+def _state_abbreviation(name: list[str]) -> bool:
+    """ "Fla", "N Y" (from "N.Y."): a US state as a dateline abbreviates it."""
+    return fold("".join(name)).replace(".", "") in _STATE_ABBREVIATIONS
 
 
 def _surname(name: str) -> str:

@@ -107,6 +107,21 @@ def test_one_place_with_two_bearings_from_it_is_an_entity_conflict() -> None:
     assert same_bearing == {}
 
 
+def test_a_state_after_a_city_and_a_place_in_that_city_are_not_two_names() -> None:
+    assert "entity" not in _kinds(
+        "The Colts beat the Jaguars 31-24 in Jacksonville, Fla.",
+        "The Colts beat the Jaguars 31-24 at Jacksonville Municipal Stadium.",
+    )
+    assert "entity" not in _kinds(
+        "The fire broke out in Albany, N.Y., on Monday.",
+        "The fire broke out at the Albany Civic Center on Monday.",
+    )
+    assert _kinds(
+        "The Colts beat the Jaguars 31-24 in Jacksonville, Fla.",
+        "The Colts beat the Jaguars 31-24 in Jacksonville, Ga.",
+    ) == {"entity": "Fla vs Ga"}
+
+
 def test_names_of_a_list_written_in_another_order_are_not_other_names() -> None:
     assert "entity" not in _kinds(
         "He is the third coach fired, following Ana Ruiz (Oklahoma City), Tom Kell (Denver) "
