@@ -170,6 +170,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
             index = after
             continue  # the same moment again on another clock
         before = tokens[index - 1].lower if index > 0 else ""
+        if quantity.kind == "count" and _magnitude(tokens, index, after):
+            quantity = dataclasses.replace(quantity, kind="measure", unit="magnitude", noun="")
         if quantity.kind == "duration" and after < len(tokens) and tokens[after].lower in _ANCHORED:
             # "a day after the vote": counted from the vote, comparable with durations from it
             quantity = dataclasses.replace(quantity, noun=_noun_after(tokens, after + 1))
@@ -542,6 +544,15 @@ def same_person_age(first: Quantity, second: Quantity) -> bool | None:
         return None
     a, b = first.noun[len(AGE) :].strip(), second.noun[len(AGE) :].strip()
     return not (a and b and a != b)
+
+
+def _magnitude(tokens: list[_Token], start: int, after: int) -> bool:
+    """Whether the number in tokens[start:after] is a quake's magnitude: "magnitude 5.9", "a
+    6.1-magnitude quake", "7.5 magnitude", "6.8 on the Richter scale"."""
+    following = [token.lower for token in tokens[after : after + 4] if token.lower != "-"]
+    return (start > 0 and tokens[start - 1].lower == "magnitude") or (
+        following[:1] == ["magnitude"] or following[:3] == ["on", "the", "richter"]
+    )
 
 
 _ANCHORED = frozenset({"after", "before"})

@@ -158,6 +158,16 @@ def test_a_time_ago_is_no_length_of_time_but_two_times_ago_differ() -> None:
     }
 
 
+def test_a_count_of_quakes_is_not_their_magnitude() -> None:
+    assert (
+        _kinds(
+            "Aid was sent after two quakes struck the coast on Sunday.",
+            "Aftershocks followed the 7.5 magnitude quakes that struck the coast on Sunday.",
+        )
+        == {}
+    )
+
+
 def test_a_count_the_other_sentence_matched_is_not_another_value_of_it() -> None:
     assert (
         _kinds(

@@ -42,6 +42,7 @@ def _one(text: str) -> Quantity:
         ("more than a hundred and forty operations", "143 operations"),
         ("half a dozen boats", "six boats"),
         ("a pair of left hooks", "two left hooks"),
+        ("a 6.1-magnitude quake", "a quake of magnitude 6.1"),
         ("a mile and a half", "2.4 km"),
         ("just over a minute and a half", "97 seconds"),
         ("fourteen dollars fifty a share", "$14.50 a share"),
@@ -57,6 +58,7 @@ def test_it_finds_these_quantities_compatible(first: str, second: str) -> None:
     [
         ("30 people", "40 people"),
         ("a pair of left hooks", "three left hooks"),
+        ("a 6.1-magnitude quake", "a magnitude 5.9 quake"),
         ("50 km/h", "80 km/h"),
         ("May 2025", "in 2024"),
         ("on Monday", "on Thursday"),
@@ -107,6 +109,12 @@ def test_it_ignores_words_that_only_look_like_numbers() -> None:
     assert find_quantities("Dozen of warships patrol the gulf.") == []
     assert find_quantities("Dozens of warships patrol the gulf.") == []
     assert [q.low for q in find_quantities("A dozen of the warships patrol the gulf.")] == [12.0]
+
+
+def test_a_quakes_magnitude_is_no_count() -> None:
+    for text in ("a 7.5 magnitude quake", "a magnitude 7.5 quake", "7.5 on the Richter scale"):
+        (magnitude,) = find_quantities(text)
+        assert (magnitude.kind, magnitude.unit, magnitude.low) == ("measure", "magnitude", 7.5)
 
 
 @pytest.mark.parametrize(
