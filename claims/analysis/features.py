@@ -227,11 +227,8 @@ def negates(words: Sequence[str], position: int) -> bool:
     than Monday" set a bound on a figure and deny nothing."""
     if not is_negation(words[position]):
         return False
-    return not (
-        words[position + 1 : position + 2] != []
-        and words[position + 1] in _COMPARED
-        and words[position + 2 : position + 3] == ["than"]
-    )
+    following = words[position + 1 : position + 3]
+    return not (len(following) == 2 and following[0] in _COMPARED and following[1] == "than")
 
 
 def negation_mismatch(first: SentenceInfo, second: SentenceInfo) -> bool:
