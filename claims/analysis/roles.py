@@ -47,6 +47,8 @@ _ANOTHER_HOLDER_TEXT = (
 _ANOTHER_HOLDER = frozenset(_ANOTHER_HOLDER_TEXT.split())  # a post another's than the plain one
 _NEUTRAL = frozenset(["current", "present", "sitting", "serving"])
 _TOP = frozenset(["chief", "lead", "head", "senior"])  # "lead investigator" = "chief investigator"
+# ranks many people hold at once: one person's post only as "chief", "lead", "head" or "senior"
+_RANKS = frozenset(["officer", "sergeant", "detective", "constable", "inspector", "investigator"])
 _NOT_IN_POSTS_TEXT = (
     "both all each every another other two said says told to by according and or as"
 )
@@ -218,6 +220,8 @@ def _holder(name: str, post: str) -> Holder | None:
     heads = [position for position, word in enumerate(title) if word.strip("'") in POSTS]
     if not heads or heads[-1] != len(title) - 1:
         return None  # no post, or more words after it: "police chief Sam Hart"
+    if title[-1] in _RANKS and not _TOP & set(title[:-1]):
+        return None  # "Highway Patrol Officer Brad Baehr": one of many officers, not a post
     main = _SAME_POST.get(title[-1], title[-1])
     title_key = (*(stem(word) for word in title[:-1]), stem(main))
     return Holder(name, post.strip(), title_key, frozenset(owner), named)

@@ -610,6 +610,17 @@ def test_a_former_holder_and_the_holder_are_two_posts(first: str, second: str) -
     assert "entity" not in _kinds(first, second)
 
 
+def test_two_officers_of_one_force_are_not_two_holders_of_one_post() -> None:
+    assert "entity" not in _kinds(
+        "He was pulled over on Route 52, Highway Patrol Officer Brad Lerner said.",
+        "He failed sobriety tests on Route 52, said Highway Patrol Officer Ray Sandor.",
+    )
+    assert _kinds(
+        "The fire spread fast, Chief Fire Officer Maren Holloran said.",
+        "The fire spread fast, said Chief Fire Officer Ada Lunn.",
+    ) == {"entity": "Maren Holloran vs Ada Lunn, each named as the Chief Fire Officer"}
+
+
 def test_the_figure_left_once_the_others_pair_up_is_compared() -> None:
     kinds = _kinds(
         "It was travelling at about 35 mph, below the 50 mph limit, the company said.",
