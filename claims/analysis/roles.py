@@ -11,7 +11,8 @@ both say whose) to two different names disagree on who holds it: an `entity` con
 must settle, or a spelling note when the names are two spellings of one ("Dalby" / "Dahlby").
 
 Only posts that one person holds at a time, or that are credited as a source ("a spokeswoman for
-the port"), are read: "a resident", "a witness" or "a nurse" are many people.
+the port"), are read: "a resident", "a witness" or "a nurse" are many people, and so are a
+force's ranks ("Highway Patrol Officer", "Detective") unless a chief, lead, head or senior one.
 """
 
 from __future__ import annotations
