@@ -26,6 +26,7 @@ from pgvector.django import CosineDistance
 
 from claims.analysis.numbers import Quantity, compatible, find_quantities, same_reading
 from claims.analysis.quotes import find_quotes, speaker
+from claims.analysis.sources import origin
 from claims.models import (
     Article,
     Claim,
@@ -531,13 +532,7 @@ def _copied_wording(
     """Whether the claim has fewer independent sources than its articles have originals: the
     engine counts an article that copies a passage of another once with it, though neither is
     a rewrite of the other."""
-    originals = set()
-    for sentence in sentences:
-        article, seen = sentence.article_id, set()
-        while (original := derived_from.get(article)) is not None and article not in seen:
-            seen.add(article)
-            article = original
-        originals.add(article)
+    originals = {origin(sentence.article_id, derived_from) for sentence in sentences}
     return len(originals) > claim.independent_sources
 
 

@@ -458,18 +458,15 @@ def _same_pair(first: Difference, second: Difference) -> bool:
 def _shortened(first: list[str], second: list[str]) -> bool:
     """The same name with a word written short in one: "Mt Cook" / "Mount Cook", "Mideast" /
     "Middle East"."""
-    joined = [" ".join(fold(word).rstrip(".") for word in name) for name in (first, second)]
-    if _SHORT_NAMES.get(joined[0], joined[0]) == _SHORT_NAMES.get(joined[1], joined[1]):
+    words_a, words_b = ([fold(word).rstrip(".") for word in name] for name in (first, second))
+    joined_a, joined_b = " ".join(words_a), " ".join(words_b)
+    if _SHORT_NAMES.get(joined_a, joined_a) == _SHORT_NAMES.get(joined_b, joined_b):
         return True
-    if len(first) != len(second):
+    if len(words_a) != len(words_b):
         return False
     return all(
         a == b or b in _SHORT_FOR.get(a, ()) or a in _SHORT_FOR.get(b, ())
-        for a, b in zip(
-            (fold(word).rstrip(".") for word in first),
-            (fold(word).rstrip(".") for word in second),
-            strict=True,
-        )
+        for a, b in zip(words_a, words_b, strict=True)
     )
 
 
@@ -485,7 +482,7 @@ def _bare(word: str) -> str:
     """A name word without a possessive or a place-making suffix: "Washington's", "the
     Woodburn-area bank", "a Texas-based firm"."""
     folded = fold(word)
-    folded = folded[:-2] if folded.endswith(("'s", "’s")) else folded
+    folded = folded.removesuffix("'s")  # fold writes ’ as '
     stem, _, suffix = folded.rpartition("-")
     return stem if stem and suffix in _PLACE_SUFFIXES else folded
 

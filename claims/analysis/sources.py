@@ -365,10 +365,12 @@ def _reaches(derived: Mapping[int, Derivation], start: int, target: int) -> bool
     return False
 
 
-def origin(article: int, derived: Mapping[int, Derivation]) -> int:
-    """The original an article derives from, following the chain; itself when original."""
+def origin(article: int, derived: Mapping[int, Derivation] | Mapping[int, int | None]) -> int:
+    """The original an article derives from, following the chain; itself when original.
+    `derived` maps each rewrite to its Derivation, or articles to the id of the article they
+    are a rewrite of (None for an original), as the stored articles give it."""
     seen: set[int] = set()
-    while article in derived and article not in seen:
+    while article not in seen and (step := derived.get(article)) is not None:
         seen.add(article)
-        article = derived[article].derived_from_id
+        article = step.derived_from_id if isinstance(step, Derivation) else step
     return article

@@ -34,7 +34,7 @@ def independent_sources(
     """How many originals stand behind these articles: a rewrite counts as its original, and
     two articles joined by `copied` (pairs of article ids: one copied the other's sentence)
     as one."""
-    parent = {origin(article, derived): origin(article, derived) for article in articles}
+    parent = {source: source for source in (origin(article, derived) for article in articles)}
 
     def root(source: int) -> int:
         while parent[source] != source:
