@@ -26,6 +26,7 @@ import pytest
 from django.db import connection
 
 from claims import services
+from claims.analysis import side
 from claims.models import Claim, Story
 from tests.factories import PASSWORD, make_user
 from tests.web.annotated import analysis_from_annotation
@@ -56,6 +57,11 @@ def browser_page() -> Iterator[Any]:
         )
     from playwright.sync_api import sync_playwright
 
+    # Fork the engine's lasting side process before Playwright opens its driver's pipes: one
+    # forked later holds them open, and Playwright waits for its driver forever at the end.
+    side_process = side.lasting_pool()
+    if side_process is not None:
+        side_process.submit(int).result()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -231,7 +237,10 @@ def editor_session(page: Any, base_url: str) -> None:
     page.keyboard.type("No second source for this.")
     page.keyboard.press("Escape")
     page.keyboard.press("d")
+    # Saved in place by htmx: a plain form post would reload the page and drop the next key.
+    expect(page.locator("[data-review-saved]")).to_contain_text("now disputed")
     expect(page.locator(f"#claim-{following}")).to_have_attribute("data-review", "disputed")
+    assert "#claim-panel" not in page.url, "the review reloaded the page"
     page.keyboard.press("k")
     expect(page.locator(f'#claim-panel [data-panel-claim="{claim_id}"]')).to_be_visible()
     assert Claim.objects.get(pk=following).reviews.get().note == "No second source for this."
