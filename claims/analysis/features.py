@@ -47,6 +47,11 @@ _NEGATIONS_TEXT = (
     "declined declines refused refuses"
 )
 NEGATIONS = frozenset(_NEGATIONS_TEXT.split())
+_DENYING_VERBS = frozenset({"skip", "skips", "skipped", "skipping", "missed"})
+"""Verbs that say something was not done ("skipped practice", "missed the meeting"; and "sat
+out", `_SITTING`). They deny nothing another sentence states, but a sentence with one and a
+sentence with a "not" are two ways of saying it was not done."""
+_SITTING = frozenset({"sit", "sits", "sat", "sitting"})  # with "out" after ("sat down": none)
 _COMPARED_TEXT = "fewer more less later earlier sooner longer shorter greater higher lower further"
 _COMPARED = frozenset(_COMPARED_TEXT.split())  # "no fewer than": a bound, not a negation
 # "don't" typed without its apostrophe, as wire copy often has it
@@ -91,7 +96,10 @@ class SentenceInfo:
         """Any negation at all, also one whose scope a comma cut ("declined, through a
         spokesman, to comment")."""
         words = folded_words(self.text)
-        return any(negates(words, position) for position in range(len(words)))
+        return any(
+            negates(words, position) or _denies_doing(words, position)
+            for position in range(len(words))
+        )
 
     @cached_property
     def ngram_counts(self) -> tuple[Counter[tuple[str, ...]], ...]:
@@ -229,6 +237,14 @@ def negates(words: Sequence[str], position: int) -> bool:
         return False
     following = words[position + 1 : position + 3]
     return not (len(following) == 2 and following[0] in _COMPARED and following[1] == "than")
+
+
+def _denies_doing(words: Sequence[str], position: int) -> bool:
+    """Whether the folded word at `position` says something was not done: "skipped", "missed",
+    "sat out" ("sat down" is no denial)."""
+    if words[position] in _SITTING:
+        return words[position + 1 : position + 2] == ["out"]
+    return words[position] in _DENYING_VERBS
 
 
 def negation_mismatch(first: SentenceInfo, second: SentenceInfo) -> bool:

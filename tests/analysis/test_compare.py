@@ -331,6 +331,17 @@ def test_two_ways_of_not_saying_are_not_a_negation_conflict() -> None:
     )
 
 
+def test_a_verb_that_says_it_was_not_done_and_a_not_are_not_a_negation_conflict() -> None:
+    assert _kinds("Okafor sat out practice on Friday.", "Okafor did not practice on Friday.") == {}
+    assert _kinds("Okafor skipped practice on Friday.", "Okafor did not practice on Friday.") == {}
+    assert set(
+        _kinds("Okafor sat down after practice on Friday.", "Okafor did not practice on Friday.")
+    ) == {"negation"}
+    assert set(_kinds("Okafor trained on Friday.", "Okafor did not train on Friday.")) == {
+        "negation"
+    }
+
+
 # --- what a re-typed copy changes without changing what was said -------------------------------
 
 
