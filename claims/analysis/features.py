@@ -70,6 +70,11 @@ _PASSED_OVER_TEXT = (
     "would shall should can could may might must"
 )
 _PASSED_OVER = frozenset(_PASSED_OVER_TEXT.split())
+_SUBJECT_NEGATIONS = frozenset({"none", "nobody", "nothing", "neither", "noone"})
+_AUXILIARIES_TEXT = (
+    "is are was were has have had will would shall should can could may might must did does do"
+)
+_AUXILIARIES = frozenset(_AUXILIARIES_TEXT.split())
 _CLAUSE_BREAK = re.compile(r"[,;:.!?\"“”()]")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
@@ -184,7 +189,8 @@ def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> froze
                 or BOUNDED & set(words[position + 1 :])
             ):
                 continue  # "will not close until June 30" says when it closes
-            for offset, following in enumerate(words[position + 1 :], start=position + 1):
+            start = _predicate_start(words, position) + 1
+            for offset, following in enumerate(words[start:], start=start):
                 if following in _SCOPE_ENDS:
                     break
                 if following not in _PASSED_OVER:
@@ -194,6 +200,31 @@ def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> froze
                         heads.add(stem(after[1]))
                     break
     return frozenset(heads)
+
+
+def _predicate_start(words: Sequence[str], position: int) -> int:
+    """Where the words a negation denies start, less one. A negation that is the subject ("none
+    of the passengers was hurt", "no one at the school was hurt", "nobody has been charged")
+    denies its verb, after the first auxiliary of its clause; failing one, its noun
+    ("none of the other teams made it" denies "teams"), never a word like "of" or "at" that
+    any sentence has. Any other negation denies what follows it."""
+    word = words[position]
+    following = words[position + 1 : position + 2]
+    if not (word in _SUBJECT_NEGATIONS or (word == "no" and following == ["one"])):
+        return position
+    for offset in range(position + 1, len(words)):
+        if words[offset] in _SCOPE_ENDS:
+            break
+        if words[offset] in _AUXILIARIES:
+            return offset
+    return next(
+        (
+            offset - 1
+            for offset in range(position + 1, len(words))
+            if words[offset] not in STOPWORDS and words[offset] not in _PASSED_OVER
+        ),
+        position,
+    )
 
 
 def _verb_like(word: str) -> bool:

@@ -331,6 +331,21 @@ def test_two_ways_of_not_saying_are_not_a_negation_conflict() -> None:
     )
 
 
+def test_a_negation_that_is_the_subject_denies_its_verb() -> None:
+    # "no one at", "none of": the denied word is the verb, not "at" or "of" that any sentence has
+    assert _kinds("No one at the depot was hurt.", "Everyone at the depot was evacuated.") == {}
+    assert _kinds("None of the crew was hurt.", "All of the crew were evacuated.") == {}
+    assert set(_kinds("No one at the depot was hurt.", "Two drivers at the depot were hurt.")) == {
+        "negation"
+    }
+    assert set(_kinds("Nobody has been charged.", "Two men have been charged.")) == {"negation"}
+    # without an auxiliary, its noun: "teams" is denied, not "of"
+    assert _kinds("None of the other crews finished.", "Most of the boats finished.") == {}
+    assert set(_kinds("None of the other crews finished.", "Two of the crews finished.")) == {
+        "negation"
+    }
+
+
 def test_a_verb_that_says_it_was_not_done_and_a_not_are_not_a_negation_conflict() -> None:
     assert _kinds("Okafor sat out practice on Friday.", "Okafor did not practice on Friday.") == {}
     assert _kinds("Okafor skipped practice on Friday.", "Okafor did not practice on Friday.") == {}
