@@ -72,6 +72,7 @@ _ARTICLES = frozenset({"the", "a", "an"})
 _SHORT_FOR = {
     "mt": ("mount",), "st": ("saint", "street"), "ft": ("fort",), "pt": ("point", "port"),
     "rd": ("road",), "ave": ("avenue",), "univ": ("university",), "co": ("company",),
+    "dept": ("department",), "assoc": ("association",),
 }  # fmt: skip
 _SHORT_NAMES = {"mideast": "middle east", "the mideast": "middle east"}
 # US states as datelines abbreviate them, AP style ("Jacksonville, Fla."): a qualifier of a
@@ -456,18 +457,60 @@ def _same_pair(first: Difference, second: Difference) -> bool:
 
 
 def _shortened(first: list[str], second: list[str]) -> bool:
-    """The same name with a word written short in one: "Mt Cook" / "Mount Cook", "Mideast" /
-    "Middle East"."""
+    """The same name with a word written short in one: "Mt Cook" / "Mount Cook", "Lt" /
+    "Lieutenant", "Medical Assn" / "Medical Association", "Mideast" / "Middle East"; or with
+    a word more beside the short one: "Mt Cook" / "Aoraki Mount Cook" (but "Sudan" / "South
+    Sudan", where no word is written short, are two names)."""
     words_a, words_b = ([fold(word).rstrip(".") for word in name] for name in (first, second))
     joined_a, joined_b = " ".join(words_a), " ".join(words_b)
     if _SHORT_NAMES.get(joined_a, joined_a) == _SHORT_NAMES.get(joined_b, joined_b):
         return True
-    if len(words_a) != len(words_b):
+    fewer, more = sorted((words_a, words_b), key=len)
+    matched = _matched_in_order(fewer, more)
+    if matched is None:
         return False
-    return all(
-        a == b or b in _SHORT_FOR.get(a, ()) or a in _SHORT_FOR.get(b, ())
-        for a, b in zip(words_a, words_b, strict=True)
+    return len(fewer) == len(more) or any(
+        word != other for word, other in zip(fewer, matched, strict=True)
     )
+
+
+def _matched_in_order(fewer: list[str], more: list[str]) -> list[str] | None:
+    """For each word of `fewer`, in order, the word of `more` it is or writes short; None when
+    some word has none."""
+    matched: list[str] = []
+    position = 0
+    for word in fewer:
+        while position < len(more) and not _same_word(word, more[position]):
+            position += 1
+        if position == len(more):
+            return None
+        matched.append(more[position])
+        position += 1
+    return matched
+
+
+def _same_word(first: str, second: str) -> bool:
+    return (
+        first == second
+        or second in _SHORT_FOR.get(first, ())
+        or first in _SHORT_FOR.get(second, ())
+        or _contracts(first, second)
+        or _contracts(second, first)
+    )
+
+
+def _contracts(short: str, long: str) -> bool:
+    """`short` is `long` contracted: its first and last letters and some consonants between,
+    in order ("lt" / "lieutenant", "assn" / "association", "sgt" / "sergeant"). A vowel after
+    the first letter makes a name of its own: "Jon" / "Jackson"."""
+    if not 2 <= len(short) <= 4 or len(long) < len(short) + 2:
+        return False
+    if any(letter in "aeiouy" for letter in short[1:]):
+        return False
+    if short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    letters = iter(long)
+    return all(letter in letters for letter in short)
 
 
 def _names_in(name: list[str], words: list[str]) -> bool:

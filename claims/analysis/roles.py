@@ -93,6 +93,7 @@ _NOT_NAMES_TEXT = (
     "june july august september october november december"
 )
 NOT_NAMES = STOPWORDS | frozenset(_NOT_NAMES_TEXT.split())  # capitalised, yet never a name
+_COURTESY_TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "rev"})  # before a name, not one
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,10 @@ def _name_after(words: list[str], position: int) -> list[str]:
     them a post: "Officer Maren Holloran" gives nothing at "Chief", the name at "Officer"."""
     if position < len(words) and words[position] == ",":
         position += 1
+    while position < len(words) and fold(words[position]) in _COURTESY_TITLES:
+        position += 1  # "Surgeon General, Dr. Regina Benjamin": the name is after "Dr."
+        if position < len(words) and words[position] == ".":
+            position += 1
     name: list[str] = []
     while position < len(words) and len(name) < 3:
         word = words[position]
@@ -183,6 +188,10 @@ def _name_after(words: list[str], position: int) -> list[str]:
         position += 1
     if position < len(words) and re.fullmatch(_NAME_WORD, words[position]):
         return []  # a longer capitalised run: an organisation, not a person
+    if words[position : position + 1] == ["of"] and re.fullmatch(
+        _NAME_WORD, words[position + 1] if position + 1 < len(words) else ""
+    ):
+        return []  # "Surgeon General, Department of Health": an organisation too
     return name
 
 
@@ -204,6 +213,8 @@ def _holder(name: str, post: str) -> Holder | None:
     words = [fold(word) for word in written]
     if not words or any(fold(part) in NOT_NAMES for part in name.split()):
         return None  # "In Dunmarrow, police chief ...": not a name
+    if words[0] == "to":
+        return None  # "a physician from Alabama, to be surgeon general": a post to come
     title: list[str] = []
     owner: set[str] = set()
     named = False

@@ -5,6 +5,7 @@ import pytest
 from claims.analysis.compare import sentence_conflicts, spelling_variant
 from claims.analysis.features import sentence_info
 from claims.analysis.numbers import find_quantities
+from claims.analysis.roles import role_holders
 
 
 def _kinds(first: str, second: str) -> dict[str, str]:
@@ -216,6 +217,39 @@ def test_a_name_with_a_word_written_short_is_the_same_name() -> None:
         )
         == {}
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "Witnesses saw a rifle, Harwell police Lieutenant Oskar Brandt said.",
+            "Witnesses saw a rifle, Harwell police Lt. Oskar Brandt said.",
+        ),
+        (
+            "She led the Nursing Assn. of the Lowland Counties from 2004.",
+            "She led the Nursing Association of the Lowland Counties from 2004.",
+        ),
+        (
+            "A walker fell about 90 metres at Tairua Mount Cardew.",
+            "A walker fell about 90 metres at Mt Cardew.",
+        ),
+    ],
+)
+def test_a_word_contracted_or_a_word_more_beside_it_is_the_same_name(
+    first: str, second: str
+) -> None:
+    assert _kinds(first, second) == {}
+
+
+def test_names_that_only_look_contracted_are_still_two_names() -> None:
+    assert _kinds(
+        "The pier was shut at noon, said Jon Harker.",
+        "The pier was shut at noon, said Jackson Harker.",
+    ) == {"entity": "Jon vs Jackson"}
+    assert _kinds("The fire began in Dalton on Monday.", "The fire began in Denton on Monday.") == {
+        "entity": "Dalton vs Denton"
+    }
 
 
 def test_the_age_of_a_thing_is_not_a_persons() -> None:
@@ -551,6 +585,20 @@ def test_two_names_for_one_post_are_an_entity_conflict() -> None:
         "No one was injured, according to depot manager Lars Bengtsson.",
     )
     assert kinds == {"entity": "Marta Ekholm vs Lars Bengtsson, each named as the depot manager"}
+
+
+def test_a_title_an_organisation_or_a_post_to_come_is_no_holder_of_a_post() -> None:
+    # "Dr." is no name, "Department of Transport" no person, "to be harbour master" no post yet
+    def holders(text: str) -> list[tuple[str, str]]:
+        return [(holder.name, holder.post) for holder in role_holders(text)]
+
+    assert holders("The ministry named its new harbour master, Dr. Ilse Varga, on Monday.") == [
+        ("Ilse Varga", "new harbour master")
+    ]
+    assert holders("Ilse Varga will serve as harbour master, Department of Transport.") == [
+        ("Ilse Varga", "harbour master")
+    ]
+    assert holders("The ministry has picked an engineer from Tolvik, to be harbour master.") == []
 
 
 def test_two_spellings_for_one_post_are_a_spelling_note() -> None:
