@@ -67,8 +67,9 @@ _CALL = frozenset({"call", "calls", "called", "calling"})  # "called off" is "ca
 _ADJECTIVE_BEFORE = {"close": {"to", "by"}, "open": {"to"}}  # "close to 100", "open to offers"
 _CLAUSE = re.compile(
     r"[,;:.!?()]| and | but | while | although | whereas | once | after | before | when | if "
-    r"| unless | because "
-)  # a negation reaches no further: "cannot hold office once he is released"
+    r"| unless | because | whether | how | why | what "
+)  # a negation reaches no further: "cannot hold office once he is released", "it is not known
+# how long the store will be closed", "did not say whether the line would reopen"
 
 
 def poles(text: str) -> dict[int, int]:

@@ -651,6 +651,8 @@ def test_opposite_words_are_a_negation_conflict(first: str, second: str) -> None
         ("The maker has not changed its supplier.", "Its supplier is unchanged, it said."),
         ("No fewer than 140 surgeries were called off.", "At least 140 surgeries were cancelled."),
         ("He said no more than 20 flights were cancelled.", "About 20 flights were cancelled."),
+        ("It is not known how long the depot will stay closed.", "The depot remains closed."),
+        ("The operator did not say whether the line would reopen.", "The line will reopen."),
     ],
 )
 def test_the_same_side_said_two_ways_is_not_a_negation_conflict(first: str, second: str) -> None:
