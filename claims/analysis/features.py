@@ -70,6 +70,9 @@ _PASSED_OVER_TEXT = (
     "would shall should can could may might must"
 )
 _PASSED_OVER = frozenset(_PASSED_OVER_TEXT.split())
+_INTENDED = frozenset({"meant", "intended", "expected", "supposed", "designed", "likely"})
+"""Words after which "not ... to X" leaves X open: "was not meant to hit the girl" denies the
+intent, not the hit ("had not agreed to reopen" denies both)."""
 _SUBJECT_NEGATIONS = frozenset({"none", "nobody", "nothing", "neither", "noone"})
 _AUXILIARIES_TEXT = (
     "is are was were has have had will would shall should can could may might must did does do"
@@ -176,7 +179,8 @@ def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> froze
     """What each negation in the sentence denies: the word after "not", "no", "never",
     "denied", "declined" or a "-n't" verb, past adverbs and auxiliaries ("has not yet said"
     denies "said"), crudely stemmed; and the verb of a "to" that word governs ("has not
-    agreed to reopen" denies "agreed" and "reopen"). A negation with "until" after it in its
+    agreed to reopen" denies "agreed" and "reopen"; "was not meant to hit" only "meant",
+    `_INTENDED`). A negation with "until" after it in its
     clause denies nothing: "will not close until June 30" says when it closes. Negations in
     `ignoring` are passed over."""
     heads: set[str] = set()
@@ -196,7 +200,12 @@ def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> froze
                 if following not in _PASSED_OVER:
                     heads.add(stem(following))
                     after = words[offset + 1 : offset + 3]
-                    if len(after) == 2 and after[0] == "to" and _verb_like(after[1]):
+                    if (
+                        len(after) == 2
+                        and after[0] == "to"
+                        and _verb_like(after[1])
+                        and following not in _INTENDED
+                    ):
                         heads.add(stem(after[1]))
                     break
     return frozenset(heads)

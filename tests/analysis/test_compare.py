@@ -653,6 +653,11 @@ def test_opposite_words_are_a_negation_conflict(first: str, second: str) -> None
         ("He said no more than 20 flights were cancelled.", "About 20 flights were cancelled."),
         ("It is not known how long the depot will stay closed.", "The depot remains closed."),
         ("The operator did not say whether the line would reopen.", "The line will reopen."),
+        ("The shot was not meant to hit the driver.", "The shot hit the driver in the arm."),
+        (
+            "He was not expected to attend the final.",
+            "He surprised the team by attending the final.",
+        ),
     ],
 )
 def test_the_same_side_said_two_ways_is_not_a_negation_conflict(first: str, second: str) -> None:
