@@ -180,9 +180,9 @@ def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> froze
     "denied", "declined" or a "-n't" verb, past adverbs and auxiliaries ("has not yet said"
     denies "said"), crudely stemmed; and the verb of a "to" that word governs ("has not
     agreed to reopen" denies "agreed" and "reopen"; "was not meant to hit" only "meant",
-    `_INTENDED`). A negation with "until" after it in its
-    clause denies nothing: "will not close until June 30" says when it closes. Negations in
-    `ignoring` are passed over."""
+    `_INTENDED`). A negation that is the subject denies its verb (`_predicate_start`). A
+    negation with "until" after it in its clause denies nothing: "will not close until June
+    30" says when it closes. Negations in `ignoring` are passed over."""
     heads: set[str] = set()
     for clause in _CLAUSE_BREAK.split(text):
         words = folded_words(clause)
