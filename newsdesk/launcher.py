@@ -75,7 +75,8 @@ def main() -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     port = os.environ.get("PORT", "8000")
-    data_dir = Path(os.environ.get("NEWSDESK_DATA_DIR", BASE_DIR / ".newsdesk")).resolve()
+    data_dir = Path(os.environ.get("NEWSDESK_DATA_DIR", "").strip() or BASE_DIR / ".newsdesk")
+    data_dir = data_dir.resolve()
     os.environ["NEWSDESK_DATA_DIR"] = str(data_dir)
 
     signal.signal(signal.SIGTERM, _raise_stop)

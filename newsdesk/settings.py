@@ -21,7 +21,10 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    """The variable's value; the default when it is unset or blank (an empty NEWSDESK_DATA_DIR
+    would otherwise put the databases in the working directory)."""
+    value = os.environ.get(name, "")
+    return value if value.strip() else default
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -50,7 +53,9 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
 
 
 def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+    """Comma-separated items; a blank value is an empty list, not the default."""
+    value = os.environ.get(name, default)
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _database_config(url: str) -> dict[str, object]:

@@ -17,7 +17,9 @@ GOOD = {
 }
 
 
-def load_settings(**overrides: str | None) -> subprocess.CompletedProcess[str]:
+def load_settings(
+    *, show: str = "s.DEBUG, s.ALLOWED_HOSTS, s.NEWSDESK_MAX_ARTICLE_BYTES", **overrides: str | None
+) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key not in GOOD}
     env.update(GOOD)
     env["PYTHONPATH"] = str(BASE_DIR)
@@ -26,10 +28,7 @@ def load_settings(**overrides: str | None) -> subprocess.CompletedProcess[str]:
             env.pop(key, None)
         else:
             env[key] = value
-    code = (
-        "import newsdesk.settings as s; "
-        "print(s.DEBUG, s.ALLOWED_HOSTS, s.NEWSDESK_MAX_ARTICLE_BYTES)"
-    )
+    code = f"import newsdesk.settings as s; print({show})"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
@@ -72,6 +71,14 @@ def test_upload_limit_follows_the_environment() -> None:
     result = load_settings(NEWSDESK_MAX_UPLOAD_MB="2")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == str(2 * 1024 * 1024)
+
+
+def test_a_blank_value_is_the_default_not_the_working_directory() -> None:
+    result = load_settings(show="s.DATA_DIR, s.TIME_ZONE", NEWSDESK_DATA_DIR="  ", TIME_ZONE="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(BASE_DIR / ".newsdesk"), "UTC"]
+    blank_list = load_settings(show="s.CSRF_TRUSTED_ORIGINS", CSRF_TRUSTED_ORIGINS="")
+    assert blank_list.stdout.split() == ["[]"]
 
 
 def test_the_defaults_are_not_debug_and_serve_only_loopback() -> None:
