@@ -193,7 +193,7 @@ def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> froze
                 or BOUNDED & set(words[position + 1 :])
             ):
                 continue  # "will not close until June 30" says when it closes
-            start = _predicate_start(words, position) + 1
+            start = _predicate_start(words, position)
             for offset, following in enumerate(words[start:], start=start):
                 if following in _SCOPE_ENDS:
                     break
@@ -212,27 +212,27 @@ def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> froze
 
 
 def _predicate_start(words: Sequence[str], position: int) -> int:
-    """Where the words a negation denies start, less one. A negation that is the subject ("none
-    of the passengers was hurt", "no one at the school was hurt", "nobody has been charged")
-    denies its verb, after the first auxiliary of its clause; failing one, its noun
+    """Where the words the negation at `position` denies start. A negation that is the subject
+    ("none of the passengers was hurt", "no one at the school was hurt", "nobody has been
+    charged") denies its verb, after the first auxiliary of its clause; failing one, its noun
     ("none of the other teams made it" denies "teams"), never a word like "of" or "at" that
     any sentence has. Any other negation denies what follows it."""
     word = words[position]
     following = words[position + 1 : position + 2]
     if not (word in _SUBJECT_NEGATIONS or (word == "no" and following == ["one"])):
-        return position
+        return position + 1
     for offset in range(position + 1, len(words)):
         if words[offset] in _SCOPE_ENDS:
             break
         if words[offset] in _AUXILIARIES:
-            return offset
+            return offset + 1
     return next(
         (
-            offset - 1
+            offset
             for offset in range(position + 1, len(words))
             if words[offset] not in STOPWORDS and words[offset] not in _PASSED_OVER
         ),
-        position,
+        position + 1,
     )
 
 

@@ -188,9 +188,8 @@ def _name_after(words: list[str], position: int) -> list[str]:
         position += 1
     if position < len(words) and re.fullmatch(_NAME_WORD, words[position]):
         return []  # a longer capitalised run: an organisation, not a person
-    if words[position : position + 1] == ["of"] and re.fullmatch(
-        _NAME_WORD, words[position + 1] if position + 1 < len(words) else ""
-    ):
+    after = words[position : position + 2]
+    if len(after) == 2 and after[0] == "of" and re.fullmatch(_NAME_WORD, after[1]):
         return []  # "Surgeon General, Department of Health": an organisation too
     return name
 
