@@ -605,13 +605,38 @@ def negation_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differ
     """One sentence denies what the other states ("not affected" / "affected"), or they state
     opposites ("will continue" / "will stop", `polarity`)."""
     denying, stating = (first, second) if first.negated_words else (second, first)
-    if negation_mismatch(first, second) and not _absence_named(denying, stating):
+    if (
+        negation_mismatch(first, second)
+        and not _absence_named(denying, stating)
+        and not _only_accused(denying, stating)
+    ):
         stated, denied = stating, denying
     elif opposed(poles(first.text), poles(second.text)):
         stated, denied = first, second
     else:
         return []
     return [Difference("negation", f"“{_short(stated.text, 60)}” vs “{_short(denied.text, 60)}”")]
+
+
+_ACCUSING_TEXT = (
+    "accused charged charges suspected suspicion alleged allegedly allegation allegations "
+    "indicted arrested"
+)
+_ACCUSING = frozenset(_ACCUSING_TEXT.split())
+ACCUSATION_REACH = 4  # words after "charged with", "accused of" that it accuses of
+
+
+def _only_accused(denying: SentenceInfo, stating: SentenceInfo) -> bool:
+    """The other sentence names what the denial denies only as an accusation: "charged with
+    arson" states no arson, so "denied arson" does not contradict it."""
+    met = {word for word in denying.negated_words if word in stating.words}
+    said = folded_words(stating.text)
+    accused: set[int] = set()
+    for position, word in enumerate(said):
+        if word in _ACCUSING:
+            accused.update(range(position + 1, position + 1 + ACCUSATION_REACH))
+    uses = [position for position, word in enumerate(said) if stem(word) in met]
+    return bool(uses) and all(position in accused for position in uses)
 
 
 def _absence_named(denying: SentenceInfo, stating: SentenceInfo) -> bool:

@@ -44,7 +44,7 @@ _STOPWORDS_TEXT = (
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 _NEGATIONS_TEXT = (
     "not no never none nobody nothing neither nor without cannot n't denied denies deny "
-    "declined declines refused refuses"
+    "denying declined declines refused refuses refusing"
 )
 NEGATIONS = frozenset(_NEGATIONS_TEXT.split())
 _DENYING_VERBS = frozenset({"skip", "skips", "skipped", "skipping", "missed"})
@@ -81,6 +81,9 @@ _AUXILIARIES = frozenset(_AUXILIARIES_TEXT.split())
 _CLAUSE_BREAK = re.compile(r"[,;:.!?\"“”()]")
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
+_NEGATION_COMPOUND_OR_WORD = re.compile(
+    rf"\b(?:[Nn]ot|[Nn]o|[Nn]ever)(?:-(?!one\b)[A-Za-z]+)+|{_WORD.pattern}"
+)
 
 
 @dataclass(frozen=True)
@@ -171,8 +174,10 @@ def sentence_info(text: str) -> SentenceInfo:
 
 
 def folded_words(text: str) -> list[str]:
-    """The words and numbers of a text, folded: "Don’t" -> "don't"."""
-    return [fold(match.group()) for match in _WORD.finditer(text)]
+    """The words and numbers of a text, folded: "Don’t" -> "don't". A compound that starts
+    with a negation is one word, which denies nothing: "the not-yet-released version", "a
+    no-fly zone", "a not-guilty plea" ("no-one" stays two)."""
+    return [fold(match.group()) for match in _NEGATION_COMPOUND_OR_WORD.finditer(text)]
 
 
 def negation_scope(text: str, ignoring: AbstractSet[str] = frozenset()) -> frozenset[str]:

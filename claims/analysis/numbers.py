@@ -83,6 +83,13 @@ TIME_ZONE = re.compile(r"\b(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|local time)\b")
 _ZONE_ASIDE = re.compile(r"\([^()]*\)")  # "(0241 GMT Friday)" when it names a time zone
 _CODE = re.compile(r"\b(?=[A-Za-z]*[A-Z])[A-Za-z]+\d*(?:-?\d[A-Za-z0-9]*)+\b")
 """A name with a number in it: "AK-47", "F-16", "H-220s", "MS08-078", "A320", "Covid-19"."""
+_NUMBERED_NAME = re.compile(
+    r"\b(?:Interstate|Route|Highway|Freeway|Motorway|Exit|Junction|Flight|Gate|Terminal"
+    r"|Platform|Pier|Berth|Runway|Precinct|District|Ward|Room|Suite|Apartment|Building|Unit"
+    r"|Chapter|Article|Section|Clause|Proposition|Amendment)\s+\d+[A-Za-z]?\b(?![-.,]\d)"
+)
+"""A name that is a word and a number: "Interstate 75", "Flight 370", "Gate 4"; read as a
+code, so it meets only its like ("Flight 307"), not "three co-workers"."""
 ESTIMATE_SPREAD = 0.1  # "about 100" may be 90 to 110, "nearly 100" 90 to 100
 PERCENT_SPREAD = 2.0  # points an estimated percentage may be off at least (`_bounds`)
 HEDGED_AGREEMENT = 0.1  # two estimates ("about", "nearly") of one value differ by at most this
@@ -144,7 +151,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
     asides = [
         match.span() for match in _ZONE_ASIDE.finditer(sentence) if TIME_ZONE.search(match.group())
     ]
-    codes = list(_CODE.finditer(sentence))
+    codes = [*_CODE.finditer(sentence), *_NUMBERED_NAME.finditer(sentence)]
     found: list[Quantity] = []
     index = 0
     while index < len(tokens):
@@ -241,6 +248,7 @@ _SAYING = frozenset(
 )
 _TELLING = frozenset({"told", "tells", "informed"})
 _WHEN_TOLD = frozenset({"late", "early", "only"})  # "said late on Monday"
+_PASSIVE = frozenset({"was", "were", "is", "are", "been", "be"})  # "the fire was reported Monday"
 _REPORTED = frozenset({"it", "he", "she", "they", "we", "that", "this", "there"})
 
 
@@ -253,6 +261,9 @@ def _telling_before(tokens: list[_Token], on: int) -> bool:
         before.pop()
     if before and before[-1] in _SAYING:
         return True
+    if before and before[-1] == "reported":  # "the Times reported Monday", "it was reported"
+        passive = len(before) > 1 and before[-2] in _PASSIVE
+        return not passive or (len(before) > 2 and before[-3] == "it")
     for gap in range(1, 4):  # "told reporters", "told the Gazette", "told a news briefing"
         if len(before) > gap and before[-1 - gap] in _TELLING:
             return not _REPORTED & set(before[-gap:]) and all(w.isalpha() for w in before[-gap:])
@@ -441,7 +452,7 @@ def _quantity_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
         cursor += 1  # "$53.7-million"
     if cursor < len(tokens) and tokens[cursor].lower in _SCALES and tokens[cursor].lower != "b":
         scale = _SCALES[tokens[cursor].lower]
-        if not (tokens[cursor].lower in {"m", "k", "b", "bn", "mn"} and not currency):
+        if not (tokens[cursor].lower in {"m", "k", "b"} and not currency):  # not metres
             written = tokens[index].text
             decimals = len(written.split(".")[1]) if "." in written else 0
             precision = 0.5 * scale * 10**-decimals if decimals else 0.02 * value * scale
@@ -651,6 +662,9 @@ def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     part = _part_of_a_unit(tokens, index, cursor, value, sentence)
     if part:
         return part
+    hyphen_after = [token.text for token in tokens[cursor + 1 : cursor + 2]] == ["-"]
+    if fraction_word == "half" and hyphen_after:
+        return None  # "his two half-brothers", "a half-hearted effort": a word, not a share
     after = tokens[cursor + 1].lower if cursor + 1 < len(tokens) else ""
     if fraction_word in {"second", "fifth"} and after not in {"of"}:
         return None

@@ -33,9 +33,15 @@ _SPEAKER_OPEN_APPOSITION = re.compile(
     rf"^(?P<who>{_NAME}),\s+[^,.;:!?]{{1,80}}?\s+(?:{_SPEECH_VERBS}|{_LISTENER_VERBS})\b"
 )
 # after a quotation: “…,” said harbour master Ysolde Pryce. / “…,” said the mayor, Ana Ruiz.
+_INITIAL = r"\b[A-Z]\.(?=\s?[A-Z])"  # "A. J. Smith", "George W. Bush": not a full stop
 _SPEAKER_AFTER = re.compile(
     rf"QUOTE\s*[”\"’'»]?\s*,?\s*(?:{_SPEECH_VERBS})\s+"
-    r"(?P<who>[^.;:!?,]{1,60}(?:,\s*[A-Z][^.;:!?,]{1,40})?)\s*(?=[.;:!?,]|$)"
+    rf"(?P<who>(?:{_INITIAL}|[^.;:!?,]){{1,80}}(?:,\s*[A-Z][^.;:!?,]{{1,40}})?)(?<!\b[A-Z])"
+    r"\s*(?=[.;:!?,]|$)"
+)
+_NAME_THEN_WHEN_OR_WHERE = re.compile(
+    r"^(?P<name>.*?\b[A-Z][\w’'.-]*)\s+(?:in|on|at|during|after|before|from|yesterday|today"
+    r"|tonight|last|this|earlier|later|when|while|as)\b"
 )
 _ACCORDING = re.compile(rf"\b[Aa]ccording to (?P<who>{_NAME}|{_ROLE})")
 # “…” was how Interior Minister Bellan Iskra described him.
@@ -122,6 +128,8 @@ def speaker(sentence: str, quotes: list[QuoteSpan] | tuple[QuoteSpan, ...] = ())
     for pattern in patterns:
         for match in pattern.finditer(text):
             who = match.group("who").strip()
+            named = _NAME_THEN_WHEN_OR_WHERE.match(who)
+            who = named.group("name") if named else who  # "Ivo Brandt on Monday": Ivo Brandt
             if who.split()[0] in SENTENCE_OPENERS or who.endswith(("'s", "’s", "QUOTE")):
                 continue  # "However, …, said", "his government's announced plan"
             candidates.append((match.start("who"), who))

@@ -19,6 +19,11 @@ def test_it_flags_a_changed_number() -> None:
     assert kinds == {"number": "36 vs 40"}
 
 
+def test_a_road_named_by_its_number_counts_nothing() -> None:
+    assert _kinds("The gunman shot three co-workers.", "Troopers found him on Interstate 81.") == {}
+    assert set(_kinds("He drove onto Interstate 81.", "He drove onto Interstate 18.")) == {"number"}
+
+
 def test_it_accepts_the_same_number_written_differently() -> None:
     assert _kinds("Thirty-six homes were evacuated.", "Three dozen homes were evacuated.") == {}
 
@@ -380,6 +385,45 @@ def test_a_negation_that_is_the_subject_denies_its_verb() -> None:
     }
 
 
+def test_a_denial_of_what_the_other_only_accuses_of_is_not_a_negation_conflict() -> None:
+    assert (
+        _kinds(
+            "A farmhand has been charged with arson after the barn fire at Kelso.",
+            "A farmhand has denied arson after the barn fire at Kelso.",
+        )
+        == {}
+    )
+    assert set(
+        _kinds(
+            "The farmhand started the barn fire, the court heard.",
+            "The farmhand denied starting the barn fire.",
+        )
+    ) == {"negation"}
+
+
+def test_refusing_and_refused_are_two_ways_of_not_doing() -> None:
+    assert (
+        _kinds(
+            "After refusing to name the driver in court, Oduya left the country.",
+            "Oduya refused to name the driver in court.",
+        )
+        == {}
+    )
+
+
+def test_a_compound_that_starts_with_a_negation_denies_nothing() -> None:
+    assert (
+        _kinds(
+            "The flaw touches every edition of the reader, including the not-yet-released 9.",
+            "The vendor released a fix for every edition of the reader, 9 included.",
+        )
+        == {}
+    )
+    assert set(_kinds("The vendor has not released a fix.", "The vendor released a fix.")) == {
+        "negation"
+    }
+
+
 def test_a_verb_that_says_it_was_not_done_and_a_not_are_not_a_negation_conflict() -> None:
     assert _kinds("Okafor sat out practice on Friday.", "Okafor did not practice on Friday.") == {}
     assert _kinds("Okafor skipped practice on Friday.", "Okafor did not practice on Friday.") == {}
@@ -521,6 +565,14 @@ def test_a_speaker_whose_post_no_comma_closes_is_still_the_speaker() -> None:
         "Peter Gale, chief officer at Harbury Fire and Rescue Service says it is “a total loss”.",
         "Fire chief Ana Ruiz described the building as “a total loss”.",
     )
+
+
+def test_a_speaker_with_initials_is_read_whole() -> None:
+    said = "“We are sorry to hear of it,” coach R. T. Abernathy said in a statement."
+    again = "“We are sorry to hear of it,” said Coach R. T. Abernathy in a statement on Monday."
+    assert "attribution" not in _kinds(said, again)
+    other = "“We are sorry to hear of it,” said Coach R. T. Okonjo in a statement on Monday."
+    assert "attribution" in _kinds(said, other)
 
 
 def test_a_named_speaker_and_a_described_one_may_be_the_same_person() -> None:

@@ -47,6 +47,7 @@ def _one(text: str) -> Quantity:
         ("just over a minute and a half", "97 seconds"),
         ("fourteen dollars fifty a share", "$14.50 a share"),
         ("14 dollars 50 cents", "$14.50"),
+        ("a loan of 6.2bn to the port", "a loan of 6.2 billion to the port"),
     ],
 )
 def test_it_finds_these_quantities_compatible(first: str, second: str) -> None:
@@ -193,6 +194,9 @@ def test_the_cents_of_a_sum_in_words_do_not_take_a_count_that_follows() -> None:
         ("Deputies told residents it would close on Monday.", ""),
         ("No one has been arrested, officials said Saturday.", "said"),
         ("The plant closed Saturday, officials said.", ""),
+        ("The mayor died at home, it was reported Tuesday.", "said"),
+        ("The Courier reported Tuesday that the mayor had died.", "said"),
+        ("The blaze was reported Tuesday.", ""),
     ],
 )
 def test_a_day_things_were_said_on_is_not_the_day_they_happened(text: str, relation: str) -> None:
@@ -237,6 +241,20 @@ def test_the_number_of_a_name_is_no_count() -> None:
     assert not compatible(_one("batch PJ-4471"), _one("batch PJ-4472"))
     assert not compatible(_one("update MS08-078"), _one("update MS09-078"))
     assert [q.text for q in find_quantities("An A320 and a Covid-19 ward.")] == ["A320", "Covid-19"]
+
+
+def test_a_road_or_a_flight_named_by_its_number_is_no_count() -> None:
+    road = _one("Troopers stopped him on Interstate 81.")
+    assert (road.text, road.noun) == ("Interstate 81", "interstate-")
+    assert not compatible(_one("Flight 218 landed"), _one("Flight 281 landed"))
+    assert compatible(_one("Flight 218 landed"), _one("Flight 218 landed safely"))
+
+
+def test_a_half_brother_is_no_half() -> None:
+    assert [(q.kind, q.value) for q in find_quantities("Her two half-brothers ran.")] == [
+        ("count", 2.0)
+    ]
+    assert _one("half of the ferries").kind == "percent"
 
 
 def test_a_number_alone_after_a_clock_word_is_an_hour() -> None:
