@@ -603,13 +603,12 @@ def sound_key(name: str) -> str:
 
 def negation_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Difference]:
     """One sentence denies what the other states ("not affected" / "affected"), or they state
-    opposites ("will continue" / "will stop", `polarity`)."""
+    opposites ("will continue" / "will stop", `polarity`). What one sentence denies and the
+    other names only as an accusation or a plea is no contradiction, either way."""
     denying, stating = (first, second) if first.negated_words else (second, first)
-    if (
-        negation_mismatch(first, second)
-        and not _absence_named(denying, stating)
-        and not _only_accused(denying, stating)
-    ):
+    if _only_accused(denying, stating) or _plea_and_verdict(denying, stating):
+        return []
+    if negation_mismatch(first, second) and not _absence_named(denying, stating):
         stated, denied = stating, denying
     elif opposed(poles(first.text), poles(second.text)):
         stated, denied = first, second
@@ -637,6 +636,22 @@ def _only_accused(denying: SentenceInfo, stating: SentenceInfo) -> bool:
             accused.update(range(position + 1, position + 1 + ACCUSATION_REACH))
     uses = [position for position, word in enumerate(said) if stem(word) in met]
     return bool(uses) and all(position in accused for position in uses)
+
+
+_PLEADING = frozenset({"plead", "pleads", "pleaded", "pleading", "pled"})
+
+
+def _plea_and_verdict(denying: SentenceInfo, stating: SentenceInfo) -> bool:
+    """ "Pleaded not guilty" is the defendant's plea: it contradicts another plea ("pleaded
+    guilty"), not a verdict ("found guilty of two counts")."""
+    met = {word for word in denying.negated_words if word in stating.words}
+    written, said = folded_words(denying.text), folded_words(stating.text)
+    pleaded_not = any(
+        plea in _PLEADING and (negation, word) == ("not", "guilty")
+        for plea, negation, word in zip(written, written[1:], written[2:], strict=False)
+    )
+    pleaded = any(plea in _PLEADING and word == "guilty" for plea, word in pairwise(said))
+    return met == {"guilty"} and pleaded_not and not pleaded
 
 
 def _absence_named(denying: SentenceInfo, stating: SentenceInfo) -> bool:
