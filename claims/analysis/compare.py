@@ -643,7 +643,7 @@ _PLEADING = frozenset({"plead", "pleads", "pleaded", "pleading", "pled"})
 
 def _plea_and_verdict(denying: SentenceInfo, stating: SentenceInfo) -> bool:
     """ "Pleaded not guilty" is the defendant's plea: it contradicts another plea ("pleaded
-    guilty"), not a verdict ("found guilty of two counts")."""
+    guilty"), not a verdict ("found guilty of two counts", "a jury convicted him")."""
     met = {word for word in denying.negated_words if word in stating.words}
     written, said = folded_words(denying.text), folded_words(stating.text)
     pleaded_not = any(
@@ -651,7 +651,7 @@ def _plea_and_verdict(denying: SentenceInfo, stating: SentenceInfo) -> bool:
         for plea, negation, word in zip(written, written[1:], written[2:], strict=False)
     )
     pleaded = any(plea in _PLEADING and word == "guilty" for plea, word in pairwise(said))
-    return met == {"guilty"} and pleaded_not and not pleaded
+    return met <= {"guilty"} and pleaded_not and not pleaded
 
 
 def _absence_named(denying: SentenceInfo, stating: SentenceInfo) -> bool:

@@ -404,6 +404,7 @@ def test_a_denial_of_what_the_other_only_accuses_of_is_not_a_negation_conflict()
 def test_a_plea_of_not_guilty_meets_only_another_plea() -> None:
     plea = "A Dunmore man has pleaded not guilty to two counts of burglary."
     assert _kinds(plea, "A Dunmore man was found guilty of two counts of burglary.") == {}
+    assert _kinds(plea, "A jury has convicted a Dunmore man of two counts of burglary.") == {}
     assert set(_kinds(plea, "A Dunmore man has pleaded guilty to two counts of burglary.")) == {
         "negation"
     }
