@@ -128,8 +128,8 @@ def speaker(sentence: str, quotes: list[QuoteSpan] | tuple[QuoteSpan, ...] = ())
     for pattern in patterns:
         for match in pattern.finditer(text):
             who = match.group("who").strip()
-            named = _NAME_THEN_WHEN_OR_WHERE.match(who)
-            who = named.group("name") if named else who  # "Ivo Brandt on Monday": Ivo Brandt
+            trimmed = _NAME_THEN_WHEN_OR_WHERE.match(who)
+            who = trimmed.group("name") if trimmed else who  # "Ivo Brandt on Monday": Ivo Brandt
             if who.split()[0] in SENTENCE_OPENERS or who.endswith(("'s", "’s", "QUOTE")):
                 continue  # "However, …, said", "his government's announced plan"
             candidates.append((match.start("who"), who))
