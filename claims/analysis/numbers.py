@@ -662,10 +662,9 @@ def _fraction_at(tokens: list[_Token], index: int, sentence: str) -> tuple[Quant
     part = _part_of_a_unit(tokens, index, cursor, value, sentence)
     if part:
         return part
-    hyphen_after = [token.text for token in tokens[cursor + 1 : cursor + 2]] == ["-"]
-    if fraction_word == "half" and hyphen_after:
-        return None  # "his two half-brothers", "a half-hearted effort": a word, not a share
     after = tokens[cursor + 1].lower if cursor + 1 < len(tokens) else ""
+    if fraction_word == "half" and after == "-":
+        return None  # "his two half-brothers", "a half-hearted effort": a word, not a share
     if fraction_word in {"second", "fifth"} and after not in {"of"}:
         return None
     start, end = tokens[index].start, tokens[cursor].end
