@@ -6,9 +6,10 @@ is scored by the learned combiner and then read in the story's context (`context
 pair ranks among both sentences' neighbours, whether a third article backs both, where they
 stand in their articles), and clusters are merged greedily from the best pair down, from
 `STORY_THRESHOLD` on, while every cross-article pair inside a cluster stays above
-`STORY_LINK_AVERAGE` on average and no article contributes two sentences to one claim. The
-features of a large story's pairs are computed half in a forked process (`side.shared`), with
-the same results.
+`STORY_LINK_AVERAGE` on average and no article contributes two sentences to one claim unless
+they restate each other (`PairScorer.restates`: an explainer that says again, further down,
+what its summary said). The features of a large story's pairs are computed half in a forked
+process (`side.shared`), with the same results.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from claims.analysis.numbers import Quantity, comparable, compatible
 from claims.analysis.scorer import combiner
 from claims.analysis.side import shared
 from claims.analysis.types import SentenceRef
+from claims.analysis.verdict import conflict_kinds, read_together
 
 NEIGHBOURS = 8
 CANDIDATE_COSINE = 0.4  # below this cosine a pair is never scored (ECB+ topics 01-06: 8% of the
@@ -117,6 +119,7 @@ class PairScorer:
         self.mutual: set[tuple[int, int]] = set()  # (i < j) closest to each other, see below
         self._parts: dict[tuple[int, int], tuple[float, ...]] = {}  # PAIR_PARTS of scored pairs
         self._story: dict[tuple[int, int], float] = {}  # the candidates' scores in context
+        self._restates: dict[tuple[int, int], bool] = {}
         self.threshold = CLAIM_THRESHOLD  # the limits for the scores `story_scores` gives
         self.link_average = LINK_AVERAGE
 
@@ -296,6 +299,29 @@ class PairScorer:
             for pair, key in zip(pairs, keys, strict=True)
         }
 
+    def restates(self, first: int, second: int) -> bool:
+        """Whether two sentences of one article state the same thing twice (an explainer's
+        "Fourteen villages below the dam were evacuated." and, further down, "The authority
+        evacuated 14 villages downstream of the dam."): as close as `same_claim_cosine`, a
+        paraphrase to the scorer (`CLAIM_THRESHOLD`) and to the scorer and the paraphrase
+        reader together (as `compare-pairs` reads a pair), and no number, quotation, speaker,
+        name or negation differs. Few pairs of one article come that close, so few reach the
+        reader."""
+        key = (min(first, second), max(first, second))
+        if key not in self._restates:
+            self._restates[key] = self._restatement(*key)
+        return self._restates[key]
+
+    def _restatement(self, first: int, second: int) -> bool:
+        plain = self.one(first, second)
+        if self._cosine(first, second) < self.same_claim_cosine or plain < CLAIM_THRESHOLD:
+            return False
+        a, b = self.sentences[first].info, self.sentences[second].info
+        if conflict_kinds(a, b):
+            return False
+        scores, threshold = read_together(np.asarray([plain]), [(a.text, b.text)], full=self.full)
+        return float(scores[0]) >= threshold
+
     def _cosine(self, first: int, second: int) -> float:
         return float(self.sentences[first].vector @ self.sentences[second].vector)
 
@@ -407,14 +433,32 @@ def group_claims(
 def _can_merge(
     sentences: Sequence[StorySentence], scorer: PairScorer, first: list[int], second: list[int]
 ) -> bool:
-    articles_a = {sentences[i].ref.article_id for i in first}
-    if articles_a & {sentences[j].ref.article_id for j in second}:
+    article_of = [sentences[i].ref.article_id for i in first + second]
+    if len(set(article_of)) < len(article_of) and not _restated(sentences, scorer, first, second):
         return False
     if len(first) == 1 and len(second) == 1:
         return True
-    pairs = [(i, j) for i in first for j in second]
+    pairs = [
+        (i, j)
+        for i in first
+        for j in second
+        if sentences[i].ref.article_id != sentences[j].ref.article_id
+    ]
     scores = scorer.story_scores(pairs)
     return float(np.mean(list(scores.values()))) >= scorer.link_average
+
+
+def _restated(
+    sentences: Sequence[StorySentence], scorer: PairScorer, first: list[int], second: list[int]
+) -> bool:
+    """Every sentence of an article that both clusters have restates one of that article's
+    sentences in the other cluster."""
+    for mine, theirs in ((first, second), (second, first)):
+        for i in mine:
+            same = [j for j in theirs if sentences[j].ref.article_id == sentences[i].ref.article_id]
+            if same and not any(scorer.restates(i, j) for j in same):
+                return False
+    return True
 
 
 def shares_specific_quantity(first: SentenceInfo, second: SentenceInfo) -> bool:

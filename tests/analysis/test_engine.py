@@ -354,6 +354,76 @@ def test_it_reads_what_a_sentence_reports_without_who_said_it() -> None:
     assert reported_content("The quay reopened on Friday.") is None
 
 
+DAM_SUMMARY = (
+    "Fourteen villages downstream of the Halvard dam have been evacuated after engineers found "
+    "a crack in its spillway."
+)
+DAM_RESTATED = (
+    "The authority evacuated 14 villages downstream of the dam after engineers spotted a crack "
+    "in the spillway."
+)
+
+
+def test_an_explainer_that_says_a_fact_twice_keeps_both_sentences_in_its_claim(
+    embedder: Embedder,
+) -> None:
+    """A claim takes two sentences of one article when they restate each other, so the second
+    is not left on its own as single-source; the article still counts once."""
+    articles = [
+        ArticleText(
+            1,
+            "The regional water authority said on Tuesday that 14 villages downstream of the "
+            "Halvard dam had been evacuated after engineers found a crack in its spillway. "
+            "Repairs are expected to take three weeks.",
+        ),
+        ArticleText(
+            2,
+            "Fourteen villages below the Halvard dam were evacuated on Tuesday after engineers "
+            "discovered a crack in the spillway, the water authority said. Residents were taken "
+            "to a sports hall in Brenmoor.",
+        ),
+        ArticleText(
+            3,
+            f"{DAM_SUMMARY}\n\nWhat is the Halvard dam?\n\nThe dam was built in 1968 to hold "
+            "back the Orla river. It supplies water to about 200,000 people. The dam was last "
+            f"fully inspected in 2019.\n\nWhy were people moved?\n\n{DAM_RESTATED} Officials "
+            "have not said when residents can return.",
+        ),
+    ]
+    result = analyze(articles, embedder=embedder, entities=False)
+    claim_of = {
+        result.segment_of(ref).text: claim for claim in result.claims for ref in claim.members
+    }
+    evacuation = claim_of[DAM_RESTATED]
+    assert claim_of[DAM_SUMMARY] is evacuation
+    assert sorted({ref.article_id for ref in evacuation.members}) == [1, 2, 3]
+    assert (evacuation.status, evacuation.independent_sources) == ("corroborated", 3)
+    for fact in ("The dam was built", "It supplies water", "The dam was last fully"):
+        (text,) = [text for text in claim_of if text.startswith(fact)]
+        assert len(claim_of[text].members) == 1
+
+
+@pytest.mark.parametrize(
+    ("later", "restated"),
+    [
+        (DAM_RESTATED, True),
+        (DAM_RESTATED.replace("14", "12"), False),  # a different figure
+        (DAM_SUMMARY.replace("Fourteen", "No"), False),  # a denial
+        ("Villages downstream of the Halvard dam were first evacuated in 1994.", False),
+    ],
+)
+def test_two_sentences_of_one_article_restate_each_other_only_when_nothing_differs(
+    embedder: Embedder, later: str, restated: bool
+) -> None:
+    texts = [DAM_SUMMARY, later]
+    vectors, tokens = embedder.encode_with_tokens(texts)  # type: ignore[attr-defined]
+    sentences = [
+        StorySentence(SentenceRef(1, index), sentence_info(text), vectors[index], tokens[index])
+        for index, text in enumerate(texts)
+    ]
+    assert PairScorer(sentences).restates(0, 1) is restated
+
+
 def test_two_speakers_reporting_one_thing_share_a_claim(embedder: Embedder) -> None:
     """Mutual closest sentences that report the same thing through different spokespeople are
     one claim (an entity conflict to show), though the names keep the paraphrase score low."""
