@@ -84,6 +84,10 @@ scorer reads two different names as two different statements, and "different spe
 statement" is an attribution or entity conflict to show, not two claims. Chosen on the
 project's development stories, where such pairs that were one claim scored 0.16-0.33 and the
 others at most 0.09."""
+RESTATEMENT_WORDS = 3
+"""Content words a sentence needs to restate another of its article: a stray fragment such as
+"King said." (split off a quotation that a source's formatting broke up) states nothing, and
+an article may have several identical ones."""
 ANCHOR_BONUS = 0.3  # both sentences give the same specific quantity (3,400 members; 50%)
 BOUND_REACH = 1.35  # "more than 40" anchors 46 (and "more than 400" 412), not 600 or 60,000
 SHARED_PAIRS = 2000  # from this many pairs on, a forked process computes half their features
@@ -313,6 +317,10 @@ class PairScorer:
         return self._restates[key]
 
     def _restatement(self, first: int, second: int) -> bool:
+        if any(
+            len(self.sentences[index].info.content) < RESTATEMENT_WORDS for index in (first, second)
+        ):
+            return False
         plain = self.one(first, second)
         if self._cosine(first, second) < self.same_claim_cosine or plain < CLAIM_THRESHOLD:
             return False

@@ -404,18 +404,23 @@ def test_an_explainer_that_says_a_fact_twice_keeps_both_sentences_in_its_claim(
 
 
 @pytest.mark.parametrize(
-    ("later", "restated"),
+    ("first", "later", "restated"),
     [
-        (DAM_RESTATED, True),
-        (DAM_RESTATED.replace("14", "12"), False),  # a different figure
-        (DAM_SUMMARY.replace("Fourteen", "No"), False),  # a denial
-        ("Villages downstream of the Halvard dam were first evacuated in 1994.", False),
+        (DAM_SUMMARY, DAM_RESTATED, True),
+        (DAM_SUMMARY, DAM_RESTATED.replace("14", "12"), False),  # a different figure
+        (DAM_SUMMARY, DAM_SUMMARY.replace("Fourteen", "No"), False),  # a denial
+        (
+            DAM_SUMMARY,
+            "Villages downstream of the Halvard dam were first evacuated in 1994.",
+            False,
+        ),
+        ("Halvard said.", "Halvard said.", False),  # fragments of broken-up quotations
     ],
 )
 def test_two_sentences_of_one_article_restate_each_other_only_when_nothing_differs(
-    embedder: Embedder, later: str, restated: bool
+    embedder: Embedder, first: str, later: str, restated: bool
 ) -> None:
-    texts = [DAM_SUMMARY, later]
+    texts = [first, later]
     vectors, tokens = embedder.encode_with_tokens(texts)  # type: ignore[attr-defined]
     sentences = [
         StorySentence(SentenceRef(1, index), sentence_info(text), vectors[index], tokens[index])
