@@ -83,12 +83,7 @@ def main() -> int:
     report: dict[str, Any] = {"corpus_articles": len(files) + len(refused)}
     report["refused_by_the_ingester"] = refused
     with Instance() as instance:
-        instance.manage(
-            "shell",
-            "--no-imports",
-            "-c",
-            "from claims.analysis.embed import get_embedder; get_embedder()",
-        )  # the one-off export build, untimed
+        instance.build_models()  # the one-off export builds, untimed
         rows = []
         for size in sizes:
             rows.append(one_story(instance, files[:size], f"growth-{size}"))

@@ -138,6 +138,17 @@ class Instance:
     def shell(self, code: str) -> str:
         return self.manage("shell", "--no-imports", "-c", code).stdout.strip()
 
+    def build_models(self) -> Timed:
+        """The one-off builds of a fresh data folder, so no timed run pays for them: the
+        embedder's export and the paraphrase reader's (which the grouping may need)."""
+        return self.manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            "from claims.analysis.embed import get_embedder; get_embedder(); "
+            "from claims.analysis.reader import ensure_reader_export; ensure_reader_export()",
+        )
+
     def ingest(self, slug: str, files: Sequence[Path]) -> Timed:
         return self.manage("ingest", "--story", slug, *map(str, files))
 

@@ -78,9 +78,7 @@ def main() -> int:
     report: dict[str, Any] = {"articles": len(files), "topics": TOPICS}
     with Instance() as instance:
         started = time.perf_counter()
-        instance.manage("shell", "--no-imports", "-c", "from claims.analysis.embed import "
-                        "get_embedder; get_embedder('fast'); from claims.analysis.reader import "
-                        "ensure_reader_export; ensure_reader_export()")  # fmt: skip
+        instance.build_models()
         report["one_off_export_build_seconds"] = round(time.perf_counter() - started, 1)
         sentences_file = instance.data_dir / "sentences.json"
         fast, plain, fp32, rss = [], [], [], {}
