@@ -86,7 +86,7 @@ project's development stories, where such pairs that were one claim scored 0.16-
 others at most 0.09."""
 RESTATEMENT_WORDS = 3
 """Content words a sentence needs to restate another of its article: a stray fragment such as
-"King said." (split off a quotation that a source's formatting broke up) states nothing, and
+"Orr said." (split off a quotation that a source's formatting broke up) states nothing, and
 an article may have several identical ones."""
 ANCHOR_BONUS = 0.3  # both sentences give the same specific quantity (3,400 members; 50%)
 BOUND_REACH = 1.35  # "more than 40" anchors 46 (and "more than 400" 412), not 600 or 60,000
