@@ -48,6 +48,7 @@ from claims.analysis.quotes import (
     same_speaker,
     same_words,
     speaker,
+    speaker_name,
     variant_words,
     word_diff,
 )
@@ -297,7 +298,8 @@ def quote_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differenc
                 found.append(
                     Difference(
                         "attribution",
-                        f"“{_short(quote.text)}” credited to {speaker_a} vs {speaker_b}",
+                        f"“{_short(quote.text)}” credited to {speaker_name(speaker_a)} vs "
+                        f"{speaker_name(speaker_b)}",
                     )
                 )
             continue

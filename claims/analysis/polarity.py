@@ -6,7 +6,9 @@ contradict each other though neither says "not". A word after a negation in its 
 as its opposite ("did not work" is "failed", "nobody was hurt" is "unhurt"). A word followed by
 "until" or "till" in its clause states a bounded while, not an outcome ("suspended until Monday"
 agrees with "resumes on Monday"), and is left out, as is any pair of opposites a sentence states
-both of ("suspended, then resumed").
+both of ("suspended, then resumed"). A "not" does not reach into a relative clause after it
+("police have not named the men who were killed" denies no killing), while a negation that is
+the subject does ("no one who was aboard was hurt").
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ for _group, _entry in enumerate(_OPPOSITES_TEXT.split(";")):
     _POLE |= {word: (_group, 1) for word in _positive.split()}
     _POLE |= {word: (_group, -1) for word in _negative.split()}
 _CALL = frozenset({"call", "calls", "called", "calling"})  # "called off" is "cancelled"
+_RELATIVE = frozenset({"who", "whom", "whose", "which"})
+_VERB_NEGATIONS = frozenset({"not", "never"})
 _ADJECTIVE_BEFORE = {"close": {"to", "by"}, "open": {"to"}}  # "close to 100", "open to offers"
 _CLAUSE = re.compile(
     r"[,;:.!?()]| and | but | while | although | whereas | once | after | before | when | if "
@@ -85,9 +89,20 @@ def poles(text: str) -> dict[int, int]:
             if word in _ADJECTIVE_BEFORE and following in _ADJECTIVE_BEFORE[word]:
                 continue
             group, side = pole
-            denied = any(negates(words, before) for before in range(position))
+            denied = any(_denies(words, before, position) for before in range(position))
             sides.setdefault(group, set()).add(-side if denied else side)
     return {group: next(iter(found)) for group, found in sides.items() if len(found) == 1}
+
+
+def _denies(words: list[str], negation: int, position: int) -> bool:
+    """Whether the negation at `negation` reaches the word at `position`: a "not" or a "-n't"
+    verb stops at a relative pronoun between them."""
+    if not negates(words, negation):
+        return False
+    word = words[negation]
+    if word in _VERB_NEGATIONS or word.endswith("n't"):
+        return not _RELATIVE & set(words[negation + 1 : position])
+    return True
 
 
 def opposed(first: dict[int, int], second: dict[int, int]) -> bool:

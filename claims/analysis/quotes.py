@@ -164,14 +164,28 @@ def same_speaker(first: str | None, second: str | None) -> bool | None:
     )
 
 
+def speaker_name(who: str | None) -> str | None:
+    """A speaker as an editor reads them in a conflict: the name without its apposition
+    ("Ena Quist" for "the town's mayor, Ena Quist" and for "Ena Quist, the mayor"), so one
+    person credited in two ways is one speaker; the speaker as found when no part names them."""
+    return _named_part(who) or who
+
+
 def _surname(who: str | None) -> str | None:
     """The last word of a speaker's name when it ends the name or its apposition: "Trump" for
     "US President Donald Trump" and for "Donald Trump, the president"; None for "Tarvoshi
     officials" (the shared words then decide)."""
+    named = _named_part(who)
+    return _fold(named.split()[-1]) if named else None
+
+
+def _named_part(who: str | None) -> str | None:
+    """The first comma-separated part of a speaker that ends in a capitalised word other than
+    a title: "Donald Trump" in "Donald Trump, the president"."""
     for part in (who or "").split(","):
         words = part.split()
         if words and words[-1][:1].isupper() and _fold(words[-1]) not in _TITLES:
-            return _fold(words[-1])
+            return part.strip()
     return None
 
 

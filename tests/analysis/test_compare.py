@@ -640,6 +640,22 @@ def test_a_refusal_to_do_something_denies_doing_it() -> None:
     )
 
 
+def test_a_speaker_is_named_alike_whatever_post_is_around_the_name() -> None:
+    """One person credited as "the mayor, Ena Quist" in one sentence and "Ena Quist" in another
+    makes one attribution conflict with a third speaker, not two."""
+    quote = "“We have loaded grain ships from that quay for a century, and today we lost two,”"
+    driver = f"{quote} said Ivo Brandt, a crane driver."
+    details = {
+        _kinds(mayor, driver)["attribution"].split(" credited to ")[1]
+        for mayor in (
+            f"{quote} said the town's mayor, Ena Quist.",
+            f"The town's mayor, Ena Quist, said: {quote[:-2]}.”",
+            f"{quote} said Ena Quist, the mayor.",
+        )
+    }
+    assert details == {"Ena Quist vs Ivo Brandt"}
+
+
 def test_two_names_for_one_post_are_an_entity_conflict() -> None:
     kinds = _kinds(
         "Marta Ekholm, the depot manager, said nobody had been hurt.",
@@ -687,6 +703,7 @@ def test_posts_of_different_organisations_are_not_one_post() -> None:
         ("Nobody was hurt, the company said.", "Two workers were injured, the company said."),
         ("The suspect has been released.", "The suspect remains in custody."),
         ("The maker switched to a new supplier in May.", "The maker has not changed supplier."),
+        ("No one who was aboard was hurt.", "Two people who were aboard were injured."),
     ],
 )
 def test_opposite_words_are_a_negation_conflict(first: str, second: str) -> None:
@@ -718,6 +735,14 @@ def test_opposite_words_are_a_negation_conflict(first: str, second: str) -> None
         (
             "He was not expected to attend the final.",
             "He surprised the team by attending the final.",
+        ),
+        (
+            "The two crew who died have not yet been named.",
+            "Police haven't named the crew who were killed.",
+        ),
+        (
+            "The two crew who died have not yet been named.",
+            "Police have not named those who were killed.",
         ),
     ],
 )

@@ -306,12 +306,13 @@ STORIES = ROOT / "tests" / "fixtures" / "stories"
         "launch_failure",
         "measles_outbreak",
         "power_blackout",
+        "grain_silo_blast",
     ],
 )
 def test_it_handles_the_stories_written_after_it_was_tuned(embedder: Embedder, name: str) -> None:
-    """Twenty-four annotated stories written blind, after the engine's thresholds were set (see
-    their READMEs). clinic_closure and factory_fire have never been used to develop or fit the
-    engine; the others have since been used to develop it, and the context model
+    """Twenty-five annotated stories written blind, after the engine's thresholds were set (see
+    their READMEs). clinic_closure, factory_fire and grain_silo_blast have never been used to
+    develop or fit the engine; the others have since been used to develop it, and the context model
     (`context.py`) is fitted on them. The floors sit under the figures measured on them: a
     guard against getting worse, not a goal. (They were 0.85 and 0.82 for precision and F1
     until the context model was fitted on 18 stories: election_recount then fell from 0.925 /
