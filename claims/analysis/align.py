@@ -321,8 +321,10 @@ class PairScorer:
             len(self.sentences[index].info.content) < RESTATEMENT_WORDS for index in (first, second)
         ):
             return False
+        if self._cosine(first, second) < self.same_claim_cosine:
+            return False
         plain = self.one(first, second)
-        if self._cosine(first, second) < self.same_claim_cosine or plain < CLAIM_THRESHOLD:
+        if plain < CLAIM_THRESHOLD:
             return False
         a, b = self.sentences[first].info, self.sentences[second].info
         if conflict_kinds(a, b):
@@ -441,8 +443,10 @@ def group_claims(
 def _can_merge(
     sentences: Sequence[StorySentence], scorer: PairScorer, first: list[int], second: list[int]
 ) -> bool:
-    article_of = [sentences[i].ref.article_id for i in first + second]
-    if len(set(article_of)) < len(article_of) and not _restated(sentences, scorer, first, second):
+    shared = {sentences[i].ref.article_id for i in first} & {
+        sentences[j].ref.article_id for j in second
+    }
+    if shared and not _restated(sentences, scorer, first, second, shared):
         return False
     if len(first) == 1 and len(second) == 1:
         return True
@@ -457,14 +461,21 @@ def _can_merge(
 
 
 def _restated(
-    sentences: Sequence[StorySentence], scorer: PairScorer, first: list[int], second: list[int]
+    sentences: Sequence[StorySentence],
+    scorer: PairScorer,
+    first: list[int],
+    second: list[int],
+    shared: set[int],
 ) -> bool:
-    """Every sentence of an article that both clusters have restates one of that article's
-    sentences in the other cluster."""
+    """Every sentence of an article that both clusters have (`shared`) restates one of that
+    article's sentences in the other cluster."""
     for mine, theirs in ((first, second), (second, first)):
         for i in mine:
-            same = [j for j in theirs if sentences[j].ref.article_id == sentences[i].ref.article_id]
-            if same and not any(scorer.restates(i, j) for j in same):
+            article = sentences[i].ref.article_id
+            if article not in shared:
+                continue
+            same = [j for j in theirs if sentences[j].ref.article_id == article]
+            if not any(scorer.restates(i, j) for j in same):
                 return False
     return True
 
