@@ -27,11 +27,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from claims.analysis.embed import get_embedder  # noqa: E402
+from claims.analysis.engine import analyze  # noqa: E402
 from claims.analysis.pairs import compare_pairs  # noqa: E402
 from claims.analysis.storycheck import (  # noqa: E402
+    SECOND_ANNOTATION,
+    annotation_analysis,
     evaluate_story,
     find_annotated_stories,
+    load_story,
     rebuild_story,
+    score_story,
     seed_checks,
 )
 from claims.analysis.training import read_mrpc  # noqa: E402
@@ -40,6 +45,7 @@ SHARED = ROOT.parent / "shared"
 DATASETS = SHARED / "datasets"
 SEEDS = SHARED / "seeds"
 REAL_STORIES = ROOT / "bench" / "real_stories"
+AGREEMENT_FIGURES = ("pairwise_f1", "status_accuracy", "conflict_kind_recall")
 REAL_FIGURES = (
     "pairwise_precision",
     "pairwise_recall",
@@ -135,19 +141,49 @@ def real_stories() -> dict[str, Any]:
             report[path.stem] = {"skipped": f"{source} not found"}
             continue
         with tempfile.TemporaryDirectory() as folder:
-            scores = evaluate_story(rebuild_story(spec, source, Path(folder)), get_embedder())
-        report[path.stem] = {key: scores[key] for key in REAL_FIGURES}
-        report[path.stem]["gold_sentences_not_found"] = len(scores["problems"])
+            report[path.stem] = real_story(rebuild_story(spec, source, Path(folder)))
         report[path.stem]["held_out"] = spec.get("held_out", False)
     stories = [figures for figures in report.values() if "skipped" not in figures]
     for label, held_out in (("mean", False), ("mean_held_out", True)):
         scored = [figures for figures in stories if figures["held_out"] == held_out]
         if scored:
-            report[label] = {
-                key: round(sum(figures[key] or 0 for figures in scored) / len(scored), 3)
-                for key in ("pairwise_f1", "status_accuracy", "conflict_kind_recall")
-            }
+            report[label] = _mean(scored)
+    twice = [figures["second_annotation"] for figures in stories if "second_annotation" in figures]
+    if twice:
+        report["mean_annotated_twice"] = {
+            "stories": len(twice),
+            **{key: _mean([figures[key] for figures in twice]) for key in twice[0]},
+        }
     return report
+
+
+def real_story(folder: Path) -> dict[str, Any]:
+    """The engine's figures against the story's annotation; for a story annotated twice, also
+    the second annotator's figures against the first ("annotators", how far two careful
+    people agree: the ceiling of what the annotation can tell apart) and the engine's against
+    the second annotation."""
+    story = load_story(folder)
+    analysis = analyze(story.articles, embedder=get_embedder())
+    scores = score_story(story, analysis)
+    figures: dict[str, Any] = {key: scores[key] for key in REAL_FIGURES}
+    figures["gold_sentences_not_found"] = len(scores["problems"])
+    if (folder / SECOND_ANNOTATION).exists():
+        second = load_story(folder, SECOND_ANNOTATION)
+        agreement = score_story(story, annotation_analysis(second, analysis))
+        engine = score_story(second, analysis)
+        figures["second_annotation"] = {
+            "annotators": {key: agreement[key] for key in AGREEMENT_FIGURES},
+            "engine_against_first": {key: scores[key] for key in AGREEMENT_FIGURES},
+            "engine_against_second": {key: engine[key] for key in AGREEMENT_FIGURES},
+        }
+    return figures
+
+
+def _mean(scored: list[dict[str, Any]]) -> dict[str, float]:
+    return {
+        key: round(sum(figures[key] or 0 for figures in scored) / len(scored), 3)
+        for key in AGREEMENT_FIGURES
+    }
 
 
 def stories() -> dict[str, Any]:

@@ -3,7 +3,10 @@
 Used by `bench/accuracy.py` and the tests. The gold format: `rewrites` maps a derived file to
 its original; each entry of `claims` has a `status`, `conflict_kinds` and `sentences` given as
 [file, unique substring]; a statement no claim lists is a single-source claim of its own;
-`boilerplate` lists lines that must not be statements.
+`boilerplate` lists lines that must not be statements. A story annotated twice, by two people
+working apart, also has `second_annotation.json` (rewrites and claims): `annotation_analysis`
+turns an annotation into the analysis it describes, so `score_story` also measures how far two
+annotators agree.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import importlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations
 from pathlib import Path
@@ -20,9 +23,19 @@ from typing import Any
 
 from claims.analysis.embed import Embedder
 from claims.analysis.engine import analyze
-from claims.analysis.types import ArticleText, Claim, Segment, SentenceRef, StoryAnalysis
+from claims.analysis.types import (
+    ArticleText,
+    Claim,
+    Conflict,
+    Derivation,
+    Segment,
+    SentenceRef,
+    StoryAnalysis,
+)
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+GOLD = "gold.json"
+SECOND_ANNOTATION = "second_annotation.json"
 
 
 @dataclass(frozen=True)
@@ -42,8 +55,8 @@ def find_annotated_stories(root: Path) -> dict[str, Path]:
     return found
 
 
-def load_story(folder: Path) -> LoadedStory:
-    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+def load_story(folder: Path, annotation: str = GOLD) -> LoadedStory:
+    gold = json.loads((folder / annotation).read_text(encoding="utf-8"))
     article_dir = folder / "articles" if (folder / "articles").is_dir() else folder
     files = sorted(
         path
@@ -79,7 +92,8 @@ def rebuild_story(spec: dict[str, Any], source: Path, folder: Path) -> Path:
     with its gold.json into `folder`, ready for `load_story`. `spec` ("bench/real_stories/")
     names each article's file and points at gold sentences by character offset in it; a
     headline and an author line are added to articles that have none ("headed" false: ECB+
-    files are bare sentences, some after a "Source:" line)."""
+    files are bare sentences, some after a "Source:" line). A `second_annotation` of the
+    same story, in the same form, is written beside it (`SECOND_ANNOTATION`)."""
     raw = {}
     for number, article in enumerate(spec["articles"], start=1):
         text = (source / article["from"]).read_text(encoding="utf-8")
@@ -92,15 +106,20 @@ def rebuild_story(spec: dict[str, Any], source: Path, folder: Path) -> Path:
         file, start, length = reference
         return [file, raw[file][start : start + length]]
 
-    gold = {
-        "rewrites": spec["rewrites"],
-        "claims": [
-            {**claim, "sentences": [quoted(item) for item in claim["sentences"]]}
-            for claim in spec["claims"]
-        ],
-        "boilerplate": [quoted(item) for item in spec["boilerplate"]],
-    }
-    (folder / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    def annotation(given: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "rewrites": given["rewrites"],
+            "claims": [
+                {**claim, "sentences": [quoted(item) for item in claim["sentences"]]}
+                for claim in given["claims"]
+            ],
+            "boilerplate": [quoted(item) for item in given.get("boilerplate", [])],
+        }
+
+    (folder / GOLD).write_text(json.dumps(annotation(spec)), encoding="utf-8")
+    if "second_annotation" in spec:
+        second = json.dumps(annotation(spec["second_annotation"]))
+        (folder / SECOND_ANNOTATION).write_text(second, encoding="utf-8")
     return folder
 
 
@@ -204,6 +223,45 @@ def score_story(story: LoadedStory, analysis: StoryAnalysis) -> dict[str, Any]:
         "mismatches": details,
         "problems": problems,
     }
+
+
+def annotation_analysis(story: LoadedStory, analysis: StoryAnalysis) -> StoryAnalysis:
+    """The analysis the story's annotation describes, over the statements `analysis` found:
+    each annotated claim with its status and conflict kinds, every other statement a
+    single-source claim of its own, and the annotation's rewrites. Scored by `score_story`
+    against another annotation of the story, it gives the two annotators' agreement in the
+    figures the engine is judged by."""
+    derived = {
+        story.names.index(copy): Derivation(story.names.index(copy), story.names.index(origin), 1)
+        for copy, origin in story.gold.get("rewrites", {}).items()
+    }
+    claims = []
+    for claim, refs in zip(
+        story.gold.get("claims", []), gold_claims(story, analysis.segments), strict=True
+    ):
+        members = tuple(sorted(refs))
+        articles = {ref.article_id for ref in members}
+        originals = {
+            article
+            for article in articles
+            if article not in derived or derived[article].derived_from_id not in articles
+        }
+        kinds = claim.get("conflict_kinds", [])
+        claims.append(
+            Claim(
+                members=members,
+                status=claim["status"],
+                independent_sources=len(originals),
+                conflicts=tuple(Conflict(kind, "", members) for kind in kinds),
+            )
+        )
+    listed = {ref for claim in claims for ref in claim.members}
+    statements = {ref for claim in analysis.claims for ref in claim.members}
+    claims += [
+        Claim(members=(ref,), status="single_source", independent_sources=1)
+        for ref in sorted(statements - listed)
+    ]
+    return replace(analysis, claims=claims, derived=derived, entities=[])
 
 
 def _pairwise(
