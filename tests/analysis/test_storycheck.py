@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ ARTICLES = {
         "Fifty boats were kept in port, the council said.\n"
     ),
 }
-FIRST = {
+FIRST: dict[str, Any] = {
     "rewrites": {},
     "claims": [
         {
