@@ -23,6 +23,7 @@ from typing import Any
 
 from claims.analysis.embed import Embedder
 from claims.analysis.engine import analyze
+from claims.analysis.status import independent_sources
 from claims.analysis.types import (
     ArticleText,
     Claim,
@@ -240,18 +241,14 @@ def annotation_analysis(story: LoadedStory, analysis: StoryAnalysis) -> StoryAna
         story.gold.get("claims", []), gold_claims(story, analysis.segments), strict=True
     ):
         members = tuple(sorted(refs))
-        articles = {ref.article_id for ref in members}
-        originals = {
-            article
-            for article in articles
-            if article not in derived or derived[article].derived_from_id not in articles
-        }
         kinds = claim.get("conflict_kinds", [])
         claims.append(
             Claim(
                 members=members,
                 status=claim["status"],
-                independent_sources=len(originals),
+                independent_sources=independent_sources(
+                    {ref.article_id for ref in members}, derived
+                ),
                 conflicts=tuple(Conflict(kind, "", members) for kind in kinds),
             )
         )
