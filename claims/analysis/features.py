@@ -60,6 +60,7 @@ _BARE_CONTRACTIONS_TEXT = (
     "shouldnt mustnt neednt"
 )
 _BARE_CONTRACTIONS = frozenset(_BARE_CONTRACTIONS_TEXT.split())
+_VERB_NEGATIONS = frozenset({"not", "never"})
 _SCOPE_ENDS = frozenset(
     ["and", "but", "because", "which", "who", "while", "although", "though", "whereas", "if"]
 )
@@ -272,7 +273,13 @@ def reported_content(text: str) -> str | None:
 
 def is_negation(word: str) -> bool:
     """A folded word that negates: "not", "never", "declined", "don't", "dont"."""
-    return word in NEGATIONS or word.endswith("n't") or word in _BARE_CONTRACTIONS
+    return word in NEGATIONS or is_verb_negation(word)
+
+
+def is_verb_negation(word: str) -> bool:
+    """A folded word that negates the verb it goes with: "not", "never", "haven't", "havent"
+    (not "nobody" or "declined", which negate as a subject or a verb of their own)."""
+    return word in _VERB_NEGATIONS or word.endswith("n't") or word in _BARE_CONTRACTIONS
 
 
 def negates(words: Sequence[str], position: int) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from claims.analysis.features import BOUNDED, folded_words, negates
+from claims.analysis.features import BOUNDED, folded_words, is_verb_negation, negates
 
 _OPPOSITES_TEXT = """
 continue continues continued continuing resume resumes resumed resuming proceed proceeds
@@ -67,7 +67,6 @@ for _group, _entry in enumerate(_OPPOSITES_TEXT.split(";")):
     _POLE |= {word: (_group, -1) for word in _negative.split()}
 _CALL = frozenset({"call", "calls", "called", "calling"})  # "called off" is "cancelled"
 _RELATIVE = frozenset({"who", "whom", "whose", "which"})
-_VERB_NEGATIONS = frozenset({"not", "never"})
 _ADJECTIVE_BEFORE = {"close": {"to", "by"}, "open": {"to"}}  # "close to 100", "open to offers"
 _CLAUSE = re.compile(
     r"[,;:.!?()]| and | but | while | although | whereas | once | after | before | when | if "
@@ -99,8 +98,7 @@ def _denies(words: list[str], negation: int, position: int) -> bool:
     verb stops at a relative pronoun between them."""
     if not negates(words, negation):
         return False
-    word = words[negation]
-    if word in _VERB_NEGATIONS or word.endswith("n't"):
+    if is_verb_negation(words[negation]):
         return not _RELATIVE & set(words[negation + 1 : position])
     return True
 
