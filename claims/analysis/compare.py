@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from claims.analysis.features import (
     STOPWORDS,
     SentenceInfo,
+    denied_and_stated,
     fold,
     folded_words,
     negation_mismatch,
@@ -621,11 +622,6 @@ def negation_conflicts(first: SentenceInfo, second: SentenceInfo) -> list[Differ
     return [Difference("negation", f"“{_short(stated.text, 60)}” vs “{_short(denied.text, 60)}”")]
 
 
-def _denied_and_stated(denying: SentenceInfo, stating: SentenceInfo) -> set[str]:
-    """The words the denying sentence denies that the other sentence has."""
-    return {word for word in denying.negated_words if word in stating.words}
-
-
 _ACCUSING_TEXT = (
     "accused charged charges suspected suspicion alleged allegedly allegation allegations "
     "indicted arrested"
@@ -637,7 +633,7 @@ ACCUSATION_REACH = 4  # words after "charged with", "accused of" that it accuses
 def _only_accused(denying: SentenceInfo, stating: SentenceInfo) -> bool:
     """The other sentence names what the denial denies only as an accusation: "charged with
     arson" states no arson, so "denied arson" does not contradict it."""
-    met = _denied_and_stated(denying, stating)
+    met = denied_and_stated(denying, stating)
     said = folded_words(stating.text)
     accused: set[int] = set()
     for position, word in enumerate(said):
@@ -653,7 +649,7 @@ _PLEADING = frozenset({"plead", "pleads", "pleaded", "pleading", "pled"})
 def _plea_and_verdict(denying: SentenceInfo, stating: SentenceInfo) -> bool:
     """ "Pleaded not guilty" is the defendant's plea: it contradicts another plea ("pleaded
     guilty"), not a verdict ("found guilty of two counts", "a jury convicted him")."""
-    met = _denied_and_stated(denying, stating)
+    met = denied_and_stated(denying, stating)
     written, said = folded_words(denying.text), folded_words(stating.text)
     pleaded_not = any(
         plea in _PLEADING and (negation, word) == ("not", "guilty")
@@ -669,7 +665,7 @@ def _absence_named(denying: SentenceInfo, stating: SentenceInfo) -> bool:
     of one absence. The thing in another form still meets the denial ("sold without
     prescriptions" / "a prescription is needed"), and so does "with" it ("without a
     prescription" / "only with a prescription")."""
-    met = _denied_and_stated(denying, stating)
+    met = denied_and_stated(denying, stating)
     if met & negation_scope(denying.text, ignoring={"without"}):
         return False
     written = folded_words(denying.text)

@@ -305,7 +305,12 @@ def negation_mismatch(first: SentenceInfo, second: SentenceInfo) -> bool:
     if first.has_negation and second.has_negation:
         return False  # both deny something: two ways of saying it, not a contradiction
     denying, stating = (first, second) if first.negated_words else (second, first)
-    return any(word in stating.words for word in denying.negated_words)
+    return bool(denied_and_stated(denying, stating))
+
+
+def denied_and_stated(denying: SentenceInfo, stating: SentenceInfo) -> set[str]:
+    """The words the denying sentence denies that the other sentence has."""
+    return {word for word in denying.negated_words if word in stating.words}
 
 
 @dataclass(frozen=True)
